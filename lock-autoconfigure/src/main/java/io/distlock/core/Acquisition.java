@@ -1,0 +1,323 @@
+package io.distlock.core;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.distlock.core.LockListener.AcquisitionTracker;
+
+/**
+ * One lock request and its ownership: the {@link LockHandle} the machinery hands out. Its phase
+ * only moves forward (waiting, then held or ended; held, then lost and/or released), each step
+ * taken by exactly one thread through compare-and-set.
+ */
+final class Acquisition implements LockHandle {
+
+	private static final Logger logger = LoggerFactory.getLogger(Acquisition.class);
+
+	enum Phase {
+
+		WAITING, HELD, LOST, RELEASED, ENDED
+
+	}
+
+	private final QueuedLockManager engine;
+
+	private final LockRequest request;
+
+	private final String owner;
+
+	private final AcquisitionTracker tracker;
+
+	private final long requestedAt;
+
+	private final long deadline;
+
+	private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
+
+	private final CompletableFuture<LockResult> result = new CompletableFuture<>();
+
+	private volatile long token = -1;
+
+	private volatile long leaseDeadline;
+
+	private volatile boolean contended;
+
+	private volatile @Nullable Throwable lastFailure;
+
+	private volatile boolean outcomeUnknown;
+
+	private volatile @Nullable ScheduledFuture<?> timer;
+
+	private volatile @Nullable KeyQueue queue;
+
+	Acquisition(QueuedLockManager engine, LockRequest request, String owner, AcquisitionTracker tracker) {
+		this.engine = engine;
+		this.request = request;
+		this.owner = owner;
+		this.tracker = tracker;
+		this.requestedAt = System.nanoTime();
+		this.deadline = this.requestedAt + request.waitTime().toNanos();
+	}
+
+	LockRequest request() {
+		return this.request;
+	}
+
+	String owner() {
+		return this.owner;
+	}
+
+	long deadline() {
+		return this.deadline;
+	}
+
+	long leaseDeadline() {
+		return this.leaseDeadline;
+	}
+
+	@Nullable KeyQueue queue() {
+		return this.queue;
+	}
+
+	void joined(KeyQueue queue) {
+		this.queue = queue;
+	}
+
+	Phase phase() {
+		return this.phase.get();
+	}
+
+	boolean isWaiting() {
+		return this.phase.get() == Phase.WAITING;
+	}
+
+	void markContended() {
+		this.contended = true;
+	}
+
+	/**
+	 * Records an attempt that failed: its outcome is unknown, so the lock may have to be given
+	 * back later, and a wait that ends now ends as {@link LockStatus#FAILED}.
+	 */
+	void recordFailure(Throwable failure) {
+		this.lastFailure = failure;
+		this.outcomeUnknown = true;
+	}
+
+	/**
+	 * Records an attempt that the backend answered, so a wait that ends now is a time-out.
+	 */
+	void recordAnswer() {
+		this.lastFailure = null;
+	}
+
+	boolean outcomeUnknown() {
+		return this.outcomeUnknown;
+	}
+
+	/**
+	 * Replaces the pending timer (wait deadline, renewal or lease expiry), cancelling the old one.
+	 */
+	void setTimer(@Nullable ScheduledFuture<?> next) {
+		ScheduledFuture<?> previous = this.timer;
+		this.timer = next;
+		if (previous != null) {
+			previous.cancel(false);
+		}
+	}
+
+	/**
+	 * Marks this waiting request as holding the lock without reporting it yet, so the caller can
+	 * update shared state under a lock and {@link #announceGrant() report} after releasing it.
+	 * @return {@code false} if the request already ended, so the caller must give the lock back
+	 */
+	boolean claim(long fencingToken, long leaseDeadline) {
+		this.token = fencingToken;
+		this.leaseDeadline = leaseDeadline;
+		if (!this.phase.compareAndSet(Phase.WAITING, Phase.HELD)) {
+			return false;
+		}
+		setTimer(null);
+		return true;
+	}
+
+	void announceGrant() {
+		complete(LockResult.acquired(this.token, waited()));
+	}
+
+	/**
+	 * Ends this waiting request without the lock.
+	 * @return {@code false} if it had already ended or acquired
+	 */
+	boolean end(LockStatus status) {
+		if (!this.phase.compareAndSet(Phase.WAITING, Phase.ENDED)) {
+			return false;
+		}
+		setTimer(null);
+		Throwable failure = this.lastFailure;
+		if (status == LockStatus.TIMED_OUT && failure != null) {
+			complete(LockResult.failed(failure, waited()));
+		}
+		else if (status == LockStatus.FAILED) {
+			complete(LockResult.failed((failure != null) ? failure : new LockException("Lock attempt failed"),
+					waited()));
+		}
+		else {
+			complete(LockResult.notAcquired(status, waited()));
+		}
+		return true;
+	}
+
+	void renewed(long leaseDeadline) {
+		this.leaseDeadline = leaseDeadline;
+	}
+
+	/**
+	 * Marks the held lease lost, reporting it once.
+	 * @return {@code false} if it was not held
+	 */
+	boolean markLost(String reason) {
+		if (!this.phase.compareAndSet(Phase.HELD, Phase.LOST)) {
+			return false;
+		}
+		setTimer(null);
+		logger.warn("Lost the lease of lock '{}' (name '{}', fencing token {}): {}", this.request.key(),
+				this.request.name(), this.token, reason);
+		notifyTracker(AcquisitionTracker::lost);
+		return true;
+	}
+
+	/**
+	 * Marks the lock released by its handle.
+	 * @return the phase before, {@link Phase#HELD} or {@link Phase#LOST}, when this call released it
+	 */
+	@Nullable Phase markReleased() {
+		for (;;) {
+			Phase current = this.phase.get();
+			if (current != Phase.HELD && current != Phase.LOST) {
+				return null;
+			}
+			if (this.phase.compareAndSet(current, Phase.RELEASED)) {
+				setTimer(null);
+				notifyTracker(AcquisitionTracker::released);
+				return current;
+			}
+		}
+	}
+
+	/**
+	 * Reports a lease found lost only when the release reached the backend.
+	 */
+	void lostBeforeRelease() {
+		logger.warn("Lock '{}' (name '{}', fencing token {}) was no longer held when released: its lease had "
+				+ "expired", this.request.key(), this.request.name(), this.token);
+		notifyTracker(AcquisitionTracker::lost);
+	}
+
+	private Duration waited() {
+		return Duration.ofNanos(System.nanoTime() - this.requestedAt);
+	}
+
+	private void complete(LockResult outcome) {
+		notifyTracker((tracker) -> tracker.completed(outcome, this.contended));
+		this.result.complete(outcome);
+	}
+
+	private void notifyTracker(Consumer<AcquisitionTracker> event) {
+		try {
+			event.accept(this.tracker);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Lock listener failed for lock '{}'", this.request.key(), ex);
+		}
+	}
+
+	@Override
+	public String key() {
+		return this.request.key();
+	}
+
+	@Override
+	public LockResult await() {
+		try {
+			return this.result.get();
+		}
+		catch (InterruptedException ex) {
+			cancel();
+			Thread.currentThread().interrupt();
+			return this.result.join();
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("Lock result futures never fail", ex);
+		}
+	}
+
+	@Override
+	public CompletableFuture<LockResult> result() {
+		return this.result;
+	}
+
+	@Override
+	public boolean isHeld() {
+		return this.phase.get() == Phase.HELD && System.nanoTime() - this.leaseDeadline < 0;
+	}
+
+	@Override
+	public void assertHeld() {
+		if (!isHeld()) {
+			throw new LockLostException("Lock '" + key() + "' (fencing token " + this.token + ") is not held: "
+					+ describePhase());
+		}
+	}
+
+	private String describePhase() {
+		return switch (this.phase.get()) {
+			case WAITING -> "not acquired yet";
+			case HELD -> "its lease expired";
+			case LOST -> "its lease was lost";
+			case RELEASED -> "it was released";
+			case ENDED -> "it was not acquired";
+		};
+	}
+
+	@Override
+	public long fencingToken() {
+		Phase current = this.phase.get();
+		return (current == Phase.WAITING || current == Phase.ENDED) ? -1 : this.token;
+	}
+
+	@Override
+	public void unlock() {
+		this.engine.release(this, Duration.ZERO);
+	}
+
+	@Override
+	public void unlockAfter(Duration delay) {
+		this.engine.release(this, delay);
+	}
+
+	@Override
+	public void cancel() {
+		this.engine.cancel(this);
+	}
+
+	@Override
+	public void close() {
+		unlock();
+	}
+
+	@Override
+	public String toString() {
+		return "LockHandle[key=" + key() + ", name=" + this.request.name() + ", phase=" + this.phase.get()
+				+ ", fencingToken=" + fencingToken() + "]";
+	}
+
+}

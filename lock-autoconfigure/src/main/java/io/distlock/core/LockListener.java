@@ -1,0 +1,56 @@
+package io.distlock.core;
+
+/**
+ * Observes lock requests, for metrics and tracing. For each request the manager asks for an
+ * {@link AcquisitionTracker}, then reports that request's events to it. Implementations must be
+ * thread-safe and fast; an exception they throw is logged and never affects the lock.
+ *
+ * @since 1.0.0
+ */
+@FunctionalInterface
+public interface LockListener {
+
+	/** A listener that observes nothing. */
+	LockListener NO_OP = (request) -> AcquisitionTracker.NO_OP;
+
+	/**
+	 * Called when a request is made, before it is queued or sent.
+	 * @param request the request
+	 * @return the tracker for its later events
+	 */
+	AcquisitionTracker requested(LockRequest request);
+
+	/**
+	 * The events of one lock request, each reported at most once, in this order.
+	 *
+	 * @since 1.0.0
+	 */
+	interface AcquisitionTracker {
+
+		/** A tracker that observes nothing. */
+		AcquisitionTracker NO_OP = new AcquisitionTracker() {
+		};
+
+		/**
+		 * The request has an outcome.
+		 * @param result the outcome
+		 * @param contended whether another holder had the lock at the first attempt
+		 */
+		default void completed(LockResult result, boolean contended) {
+		}
+
+		/**
+		 * The acquired lock was released by its handle (after {@link #lost()} if it was lost).
+		 */
+		default void released() {
+		}
+
+		/**
+		 * The lease of the acquired lock was lost before release: renewal failed or it expired.
+		 */
+		default void lost() {
+		}
+
+	}
+
+}

@@ -1,0 +1,75 @@
+package io.distlock.core;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * Hands out distributed locks. Requests return a {@link LockHandle} at once and acquire in the
+ * background, so acquisition is asynchronous at heart; the blocking methods are conveniences on
+ * top.
+ * <p>
+ * Locks taken through {@link #lock(String, Duration)} renew their lease while held: always
+ * release them, best with try-with-resources. Use {@link #lock(LockRequest)} with
+ * {@link LockRequest#withAutoRenew(boolean)} for a lease that simply runs out.
+ *
+ * @since 1.0.0
+ */
+public interface LockManager extends AutoCloseable {
+
+	/**
+	 * Requests a lock that waits up to the manager's default wait time.
+	 * @param key the lock key
+	 * @param ttl the lease
+	 * @return the handle, at once
+	 */
+	LockHandle lock(String key, Duration ttl);
+
+	/**
+	 * Requests a lock with its own wait bound.
+	 * @param key the lock key
+	 * @param ttl the lease
+	 * @param waitTime how long to wait
+	 * @return the handle, at once
+	 */
+	default LockHandle lock(String key, Duration ttl, Duration waitTime) {
+		return lock(LockRequest.of(key, ttl).withWaitTime(waitTime));
+	}
+
+	/**
+	 * Requests a lock described in full.
+	 * @param request what to lock
+	 * @return the handle, at once
+	 */
+	LockHandle lock(LockRequest request);
+
+	/**
+	 * Acquires a lock, blocking until it is acquired.
+	 * @param request what to lock
+	 * @return the held handle; release it
+	 * @throws LockNotAcquiredException if the wait ran out, the request was rejected or cancelled
+	 * @throws LockException if the backend failed
+	 */
+	LockHandle acquire(LockRequest request);
+
+	/**
+	 * Runs {@code work} while holding the lock and releases it afterwards, also when it throws.
+	 * @param <T> the work's result type
+	 * @param request what to lock
+	 * @param work what to run while holding it
+	 * @return what {@code work} returned
+	 * @throws Exception what {@code work} threw
+	 */
+	default <T> T callWithLock(LockRequest request, Callable<T> work) throws Exception {
+		try (LockHandle handle = acquire(request)) {
+			return work.call();
+		}
+	}
+
+	/**
+	 * Shuts the manager down: pending requests complete as {@link LockStatus#CANCELLED} and held
+	 * locks are released.
+	 */
+	@Override
+	void close();
+
+}

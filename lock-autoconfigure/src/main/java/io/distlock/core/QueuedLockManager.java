@@ -1,0 +1,522 @@
+package io.distlock.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.distlock.core.spi.AcquireOutcome;
+import io.distlock.core.spi.LockBackend;
+import io.distlock.core.spi.ReleaseOutcome;
+
+/**
+ * The backend-neutral {@link LockManager}: per key and process, requests queue locally in FIFO
+ * order and only the front one contends in the backend; it is woken by the backend's release
+ * notifications, with a jittered back-off retry as the bound when a notification is lost. A
+ * released lock is handed straight to the next local waiter when the backend allows it. Every
+ * wait ends by its bound; Redis calls run on the manager's own threads unless a caller chose to
+ * block.
+ *
+ * @since 1.0.0
+ */
+public final class QueuedLockManager implements LockManager {
+
+	private static final Logger logger = LoggerFactory.getLogger(QueuedLockManager.class);
+
+	private final LockBackend backend;
+
+	private final LockSettings settings;
+
+	private final LockListener listener;
+
+	private final OwnerTokens ownerTokens = new OwnerTokens();
+
+	private final Backoff backoff;
+
+	private final ConcurrentHashMap<String, KeyQueue> queues = new ConcurrentHashMap<>();
+
+	private final ScheduledThreadPoolExecutor scheduler;
+
+	private final ExecutorService workers;
+
+	private final LeaseKeeper leases;
+
+	private volatile boolean closed;
+
+	/**
+	 * Creates a manager over {@code backend}, which it closes when closed itself.
+	 * @param backend the lock store
+	 * @param settings how to wait
+	 * @param listener what observes requests
+	 */
+	public QueuedLockManager(LockBackend backend, LockSettings settings, LockListener listener) {
+		this.backend = Objects.requireNonNull(backend, "'backend' must not be null");
+		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
+		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
+		this.backoff = new Backoff(settings.retryInitialInterval(), settings.retryMaxInterval());
+		this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("distlock-timer"));
+		this.scheduler.setRemoveOnCancelPolicy(true);
+		this.workers = Executors.newCachedThreadPool(daemonThreads("distlock-worker"));
+		this.leases = new LeaseKeeper(backend, this.scheduler, this.workers, this::advanceAfterLoss);
+	}
+
+	private static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	@Override
+	public LockHandle lock(String key, Duration ttl) {
+		return lock(LockRequest.of(key, ttl).withWaitTime(this.settings.defaultWaitTime()));
+	}
+
+	@Override
+	public LockHandle lock(LockRequest request) {
+		return submit(request, false);
+	}
+
+	@Override
+	public LockHandle acquire(LockRequest request) {
+		Acquisition acquisition = submit(request, true);
+		LockResult result = acquisition.await();
+		if (result.acquired()) {
+			return acquisition;
+		}
+		Throwable failure = result.failure();
+		if (failure != null) {
+			throw new LockException("Lock '" + request.key() + "' failed: " + failure.getMessage(), failure);
+		}
+		throw new LockNotAcquiredException(request.key(), result.status(), request.waitTime());
+	}
+
+	/**
+	 * The number of keys this process has requests for now; zero once every lock is released.
+	 * @return the number of local key queues
+	 */
+	public int activeKeys() {
+		return this.queues.size();
+	}
+
+	private Acquisition submit(LockRequest request, boolean inline) {
+		Objects.requireNonNull(request, "'request' must not be null");
+		Acquisition acquisition = new Acquisition(this, request, this.ownerTokens.next(),
+				this.listener.requested(request));
+		if (this.closed) {
+			acquisition.end(LockStatus.CANCELLED);
+			return acquisition;
+		}
+		for (;;) {
+			KeyQueue queue = this.queues.computeIfAbsent(request.key(), KeyQueue::new);
+			switch (queue.admit(acquisition, this.settings.maxWaitersPerKey())) {
+				case FRONT -> {
+					if (inline) {
+						attempt(queue, acquisition);
+					}
+					else {
+						this.workers.execute(() -> attempt(queue, acquisition));
+					}
+					return acquisition;
+				}
+				case QUEUED -> {
+					acquisition.markContended();
+					long wait = acquisition.deadline() - System.nanoTime();
+					acquisition.setTimer(this.scheduler.schedule(() -> expireQueued(queue, acquisition), wait,
+							TimeUnit.NANOSECONDS));
+					return acquisition;
+				}
+				case REJECTED -> {
+					acquisition.markContended();
+					acquisition.end(LockStatus.REJECTED);
+					return acquisition;
+				}
+				case RETIRED -> this.queues.remove(request.key(), queue);
+			}
+		}
+	}
+
+	private void attempt(KeyQueue queue, Acquisition acquisition) {
+		if (!beginAttempt(queue, acquisition)) {
+			return;
+		}
+		LockRequest request = acquisition.request();
+		long sentAt = System.nanoTime();
+		AcquireOutcome outcome;
+		try {
+			Duration waitRemaining = Duration.ofNanos(Math.max(0, acquisition.deadline() - sentAt));
+			outcome = this.backend.tryAcquire(request.key(), acquisition.owner(), request.ttl(), waitRemaining);
+		}
+		catch (RuntimeException ex) {
+			acquisition.recordFailure(ex);
+			retryLater(queue, acquisition, null);
+			return;
+		}
+		if (!outcome.acquired()) {
+			acquisition.recordAnswer();
+			retryLater(queue, acquisition, outcome.retryAfter());
+			return;
+		}
+		// Claimed before the attempt ends, so a time-out racing with it cannot move the queue on.
+		boolean claimed = acquisition.claim(outcome.fencingToken(), sentAt + request.ttl().toNanos());
+		endAttempt(queue);
+		if (claimed) {
+			acquisition.announceGrant();
+			this.leases.keep(acquisition);
+		}
+		else {
+			giveBack(queue, acquisition);
+		}
+	}
+
+	private boolean beginAttempt(KeyQueue queue, Acquisition acquisition) {
+		queue.lock.lock();
+		try {
+			if (queue.front != acquisition || !acquisition.isWaiting()) {
+				return false;
+			}
+			if (queue.attemptInFlight) {
+				queue.wakePending = true;
+				return false;
+			}
+			queue.attemptInFlight = true;
+			queue.wakePending = false;
+			queue.cancelRetry();
+			return true;
+		}
+		finally {
+			queue.lock.unlock();
+		}
+	}
+
+	private void endAttempt(KeyQueue queue) {
+		queue.lock.lock();
+		try {
+			queue.attemptInFlight = false;
+		}
+		finally {
+			queue.lock.unlock();
+		}
+	}
+
+	private void retryLater(KeyQueue queue, Acquisition acquisition, @Nullable Duration retryAfter) {
+		Acquisition next = null;
+		boolean again = false;
+		boolean over = false;
+		queue.lock.lock();
+		try {
+			queue.attemptInFlight = false;
+			if (queue.retries++ == 0 && retryAfter != null) {
+				acquisition.markContended();
+			}
+			long remaining = acquisition.deadline() - System.nanoTime();
+			if (!acquisition.isWaiting() || remaining <= 0) {
+				over = true;
+				next = queue.advance();
+			}
+			else if (queue.wakePending) {
+				again = true;
+			}
+			else {
+				long delay = Math.min(remaining, this.backoff.delayNanos(queue.retries - 1));
+				if (retryAfter != null) {
+					delay = Math.min(delay, Math.max(retryAfter.toNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
+				}
+				queue.retryTimer = this.scheduler.schedule(() -> this.workers.execute(() -> attempt(queue,
+						acquisition)), delay, TimeUnit.NANOSECONDS);
+				watch(queue);
+			}
+		}
+		finally {
+			queue.lock.unlock();
+		}
+		if (over) {
+			finish(acquisition, LockStatus.TIMED_OUT);
+		}
+		retire(queue);
+		if (again) {
+			this.workers.execute(() -> attempt(queue, acquisition));
+		}
+		contend(queue, next);
+	}
+
+	private void watch(KeyQueue queue) {
+		if (queue.watch == null) {
+			queue.watch = this.backend.watch(queue.key, () -> wake(queue));
+			queue.watch.ready().thenRun(() -> wake(queue));
+		}
+	}
+
+	private void wake(KeyQueue queue) {
+		Acquisition front = queue.front;
+		if (front != null && front.isWaiting()) {
+			this.workers.execute(() -> attempt(queue, front));
+		}
+	}
+
+	private void expireQueued(KeyQueue queue, Acquisition acquisition) {
+		Acquisition next = null;
+		boolean expired = false;
+		queue.lock.lock();
+		try {
+			if (queue.waiting.remove(acquisition)) {
+				expired = true;
+			}
+			else if (queue.front == acquisition && !queue.attemptInFlight && acquisition.isWaiting()) {
+				expired = true;
+				next = queue.advance();
+			}
+		}
+		finally {
+			queue.lock.unlock();
+		}
+		if (expired) {
+			finish(acquisition, LockStatus.TIMED_OUT);
+		}
+		retire(queue);
+		contend(queue, next);
+	}
+
+	void cancel(Acquisition acquisition) {
+		if (!acquisition.isWaiting()) {
+			release(acquisition, Duration.ZERO);
+			return;
+		}
+		KeyQueue queue = acquisition.queue();
+		if (queue == null) {
+			finish(acquisition, LockStatus.CANCELLED);
+			return;
+		}
+		finish(acquisition, LockStatus.CANCELLED);
+		Acquisition next = null;
+		queue.lock.lock();
+		try {
+			if (!queue.waiting.remove(acquisition) && queue.front == acquisition && !queue.attemptInFlight) {
+				next = queue.advance();
+			}
+		}
+		finally {
+			queue.lock.unlock();
+		}
+		retire(queue);
+		contend(queue, next);
+	}
+
+	/**
+	 * Ends a waiting acquisition; one whose attempt may have taken the lock unseen gives it back in
+	 * the background.
+	 */
+	private void finish(Acquisition acquisition, LockStatus status) {
+		if (acquisition.end(status) && acquisition.outcomeUnknown()) {
+			this.workers.execute(() -> releaseUnknown(acquisition, 0));
+		}
+	}
+
+	private void releaseUnknown(Acquisition acquisition, int retry) {
+		LockRequest request = acquisition.request();
+		try {
+			this.backend.release(request.key(), acquisition.owner(), null);
+		}
+		catch (RuntimeException ex) {
+			long delay = this.backoff.delayNanos(retry);
+			if (this.closed || Duration.ofNanos(delay * (retry + 1L)).compareTo(request.ttl()) > 0) {
+				logger.debug("Gave up releasing lock '{}' after an attempt with unknown outcome; it expires "
+						+ "within its ttl", request.key(), ex);
+				return;
+			}
+			this.scheduler.schedule(() -> this.workers.execute(() -> releaseUnknown(acquisition, retry + 1)), delay,
+					TimeUnit.NANOSECONDS);
+		}
+	}
+
+	void release(Acquisition acquisition, Duration delay) {
+		Acquisition.Phase before = acquisition.markReleased();
+		if (before == null) {
+			if (acquisition.isWaiting()) {
+				cancel(acquisition);
+			}
+			return;
+		}
+		KeyQueue queue = Objects.requireNonNull(acquisition.queue());
+		if (before == Acquisition.Phase.LOST) {
+			return;
+		}
+		if (!delay.isZero() && !delay.isNegative()) {
+			keepUntil(queue, acquisition, delay);
+		}
+		else {
+			giveBack(queue, acquisition);
+		}
+	}
+
+	private void keepUntil(KeyQueue queue, Acquisition acquisition, Duration delay) {
+		RuntimeException failure = null;
+		try {
+			if (!this.backend.renew(acquisition.key(), acquisition.owner(), delay)) {
+				acquisition.lostBeforeRelease();
+			}
+		}
+		catch (RuntimeException ex) {
+			failure = ex;
+		}
+		advanceFrom(queue, acquisition);
+		if (failure != null) {
+			throw new LockException("Could not keep lock '" + acquisition.key() + "' for " + delay
+					+ "; it expires within its ttl", failure);
+		}
+	}
+
+	/**
+	 * Releases a lock {@code releasing} holds in the backend, handing it to the next live local
+	 * waiter in the same call when the backend allows. {@code releasing} stays at the front until
+	 * then, so no other local request contends meanwhile.
+	 */
+	private void giveBack(KeyQueue queue, Acquisition releasing) {
+		Acquisition owner = releasing;
+		for (;;) {
+			Acquisition next;
+			queue.lock.lock();
+			try {
+				next = queue.pollLive();
+			}
+			finally {
+				queue.lock.unlock();
+			}
+			long sentAt = System.nanoTime();
+			ReleaseOutcome outcome;
+			try {
+				outcome = this.backend.release(queue.key, owner.owner(),
+						(next != null) ? new LockBackend.HandOff(next.owner(), next.request().ttl()) : null);
+			}
+			catch (RuntimeException ex) {
+				requeue(queue, next);
+				advanceFrom(queue, releasing);
+				Acquisition unreleased = owner;
+				this.workers.execute(() -> releaseUnknown(unreleased, 0));
+				throw new LockException("Could not release lock '" + queue.key + "'; it expires within its ttl",
+						ex);
+			}
+			if (outcome.kind() == ReleaseOutcome.Kind.HANDED_OFF && next != null) {
+				if (handTo(queue, next, outcome.handOffToken(), sentAt)) {
+					return;
+				}
+				owner = next;
+				continue;
+			}
+			if (outcome.kind() == ReleaseOutcome.Kind.NOT_OWNER && owner == releasing) {
+				releasing.lostBeforeRelease();
+			}
+			requeue(queue, next);
+			advanceFrom(queue, releasing);
+			return;
+		}
+	}
+
+	private boolean handTo(KeyQueue queue, Acquisition next, long fencingToken, long sentAt) {
+		queue.lock.lock();
+		try {
+			if (!next.claim(fencingToken, sentAt + next.request().ttl().toNanos())) {
+				return false;
+			}
+			queue.front = next;
+		}
+		finally {
+			queue.lock.unlock();
+		}
+		next.announceGrant();
+		this.leases.keep(next);
+		return true;
+	}
+
+	private void requeue(KeyQueue queue, @Nullable Acquisition next) {
+		if (next == null) {
+			return;
+		}
+		queue.lock.lock();
+		try {
+			queue.waiting.addFirst(next);
+		}
+		finally {
+			queue.lock.unlock();
+		}
+	}
+
+	private void advanceAfterLoss(Acquisition acquisition) {
+		KeyQueue queue = acquisition.queue();
+		if (queue != null) {
+			advanceFrom(queue, acquisition);
+		}
+	}
+
+	/**
+	 * Moves the queue on once {@code done} no longer holds or contends at its front.
+	 */
+	private void advanceFrom(KeyQueue queue, Acquisition done) {
+		Acquisition next = null;
+		queue.lock.lock();
+		try {
+			if (queue.front == done) {
+				next = queue.advance();
+			}
+		}
+		finally {
+			queue.lock.unlock();
+		}
+		retire(queue);
+		contend(queue, next);
+	}
+
+	private void retire(KeyQueue queue) {
+		if (queue.retired) {
+			this.queues.remove(queue.key, queue);
+		}
+	}
+
+	private void contend(KeyQueue queue, @Nullable Acquisition front) {
+		if (front != null) {
+			this.workers.execute(() -> attempt(queue, front));
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		for (KeyQueue queue : List.copyOf(this.queues.values())) {
+			for (Acquisition member : queue.members()) {
+				try {
+					member.cancel();
+				}
+				catch (LockException ex) {
+					logger.warn("Could not release lock '{}' on close; it expires within its ttl", member.key(), ex);
+				}
+			}
+		}
+		this.scheduler.shutdownNow();
+		this.workers.shutdown();
+		try {
+			if (!this.workers.awaitTermination(5, TimeUnit.SECONDS)) {
+				this.workers.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.backend.close();
+	}
+
+}

@@ -1,0 +1,80 @@
+package io.distlock.core.spi;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One lock store (Redis, ZooKeeper) as the backend-neutral machinery sees it: single attempts,
+ * owner-checked release and renewal, and release notifications. The machinery guarantees that
+ * per key and process at most one attempt is in flight, so a backend sees one contender per
+ * process.
+ * <p>
+ * Every method may block on I/O; the machinery calls them from its own threads or from a
+ * caller that chose to block. Implementations are thread-safe. Failures are thrown as runtime
+ * exceptions; the machinery treats any exception from {@link #tryAcquire} as an attempt whose
+ * outcome is unknown and releases it later.
+ *
+ * @since 1.0.0
+ */
+public interface LockBackend extends AutoCloseable {
+
+	/**
+	 * One attempt to take the lock for {@code owner}. Attempting again with the same owner while
+	 * it holds the lock succeeds again with the same fencing token and a fresh lease.
+	 * @param key the lock key
+	 * @param owner the per-acquisition owner token
+	 * @param ttl the lease to set
+	 * @param waitRemaining how long the caller may still wait, so the backend can tell other
+	 * holders someone waits
+	 * @return acquired with a fencing token, or busy with a hint when to try again
+	 */
+	AcquireOutcome tryAcquire(String key, String owner, Duration ttl, Duration waitRemaining);
+
+	/**
+	 * Releases the lock if {@code owner} holds it. When {@code next} is given the backend may hand
+	 * the lock straight to it in the same call (new owner, new fencing token, new lease); it may
+	 * also decline, for example to be fair to waiters in other processes.
+	 * @param key the lock key
+	 * @param owner the releasing owner token
+	 * @param next the local waiter to hand the lock to, or {@code null}
+	 * @return what happened
+	 */
+	ReleaseOutcome release(String key, String owner, @Nullable HandOff next);
+
+	/**
+	 * Sets the lease of a lock {@code owner} holds to {@code ttl} from now.
+	 * @param key the lock key
+	 * @param owner the owner token
+	 * @param ttl the new lease
+	 * @return {@code true} if renewed, {@code false} if {@code owner} no longer holds the lock
+	 */
+	boolean renew(String key, String owner, Duration ttl);
+
+	/**
+	 * Starts watching for releases of {@code key} by other processes. {@code onRelease} runs
+	 * (on any thread, and must not block) after each such release, and also whenever
+	 * notifications may have been missed, for example after the backend reconnected.
+	 * @param key the lock key
+	 * @param onRelease what to run
+	 * @return the watch; close it when no longer needed
+	 */
+	ReleaseWatch watch(String key, Runnable onRelease);
+
+	/**
+	 * Closes connections and threads the backend owns.
+	 */
+	@Override
+	void close();
+
+	/**
+	 * A local waiter a released lock may be handed to.
+	 *
+	 * @param owner the waiter's owner token
+	 * @param ttl the waiter's lease
+	 * @since 1.0.0
+	 */
+	record HandOff(String owner, Duration ttl) {
+	}
+
+}

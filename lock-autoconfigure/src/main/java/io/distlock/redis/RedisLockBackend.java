@@ -1,0 +1,92 @@
+package io.distlock.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import io.distlock.core.spi.AcquireOutcome;
+import io.distlock.core.spi.LockBackend;
+import io.distlock.core.spi.ReleaseOutcome;
+import io.distlock.core.spi.ReleaseWatch;
+
+/**
+ * Locks as Redis hashes, one key per lock and every script on that one key (so one hash slot on
+ * a cluster). The key lives only while the lock is held or reserved, so nothing is left behind.
+ */
+final class RedisLockBackend implements LockBackend {
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private static final byte[] PUBLISH = bytes("PUBLISH");
+
+	private final ScriptRunner scripts;
+
+	private final ReleaseSubscriber subscriber;
+
+	private final String keyPrefix;
+
+	private final byte[] processId;
+
+	private final byte[] fairHandOverWindow;
+
+	RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockOptions options) {
+		this.scripts = new ScriptRunner(connectionFactory);
+		this.keyPrefix = options.keyPrefix();
+		byte[] random = new byte[8];
+		new SecureRandom().nextBytes(random);
+		String id = HexFormat.of().formatHex(random);
+		this.processId = bytes(id);
+		this.fairHandOverWindow = millis(options.fairHandOverWindow());
+		this.subscriber = new ReleaseSubscriber(connectionFactory, this.keyPrefix + "__distlock__:" + id);
+	}
+
+	@Override
+	public AcquireOutcome tryAcquire(String key, String owner, Duration ttl, Duration waitRemaining) {
+		long reply = this.scripts.run(LockScript.ACQUIRE, redisKey(key), bytes(owner), millis(ttl), this.processId,
+				millis(waitRemaining));
+		return (reply > 0) ? AcquireOutcome.acquired(reply) : AcquireOutcome.busy(Duration.ofMillis(-1 - reply));
+	}
+
+	@Override
+	public ReleaseOutcome release(String key, String owner, @Nullable HandOff next) {
+		long reply = this.scripts.run(LockScript.RELEASE, redisKey(key), bytes(owner), this.processId,
+				(next != null) ? bytes(next.owner()) : EMPTY, (next != null) ? millis(next.ttl()) : EMPTY,
+				this.fairHandOverWindow, PUBLISH);
+		if (reply > 0) {
+			return ReleaseOutcome.handedOff(reply);
+		}
+		return (reply == 0) ? ReleaseOutcome.RELEASED : ReleaseOutcome.NOT_OWNER;
+	}
+
+	@Override
+	public boolean renew(String key, String owner, Duration ttl) {
+		return this.scripts.run(LockScript.RENEW, redisKey(key), bytes(owner), millis(ttl)) == 1;
+	}
+
+	@Override
+	public ReleaseWatch watch(String key, Runnable onRelease) {
+		return this.subscriber.watch(this.keyPrefix + key, onRelease);
+	}
+
+	@Override
+	public void close() {
+		this.subscriber.close();
+	}
+
+	private byte[] redisKey(String key) {
+		return bytes(this.keyPrefix + key);
+	}
+
+	private static byte[] millis(Duration duration) {
+		return bytes(Long.toString(Math.max(1, duration.toMillis())));
+	}
+
+	private static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

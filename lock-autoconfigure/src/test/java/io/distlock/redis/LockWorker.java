@@ -1,0 +1,86 @@
+package io.distlock.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.distlock.core.LockHandle;
+import io.distlock.core.LockRequest;
+
+/**
+ * A separate JVM using the lock as a user would, for the cross-process tests. Modes:
+ * <ul>
+ * <li>{@code contend host lockPort witnessPort key threads iterations}: every thread takes the lock
+ * {@code iterations} times and records each critical section with the {@link Witness}; prints
+ * {@code DONE}.</li>
+ * <li>{@code hold host lockPort witnessPort key ttlMillis}: takes the lock with renewal, prints
+ * {@code HELD <token>}, then waits; if the lease is ever lost it prints {@code LOST}, tries a fenced
+ * write with its token and prints {@code FENCED <accepted>}.</li>
+ * </ul>
+ */
+public final class LockWorker {
+
+	private LockWorker() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String host = args[1];
+		int lockPort = Integer.parseInt(args[2]);
+		int witnessPort = Integer.parseInt(args[3]);
+		String key = args[4];
+		try (TestRedis.Manager manager = TestRedis.Manager.start(host, lockPort)) {
+			switch (args[0]) {
+				case "contend" -> contend(manager.locks(), host, witnessPort, key, Integer.parseInt(args[5]),
+						Integer.parseInt(args[6]));
+				case "hold" -> hold(manager.locks(), host, witnessPort, key, Duration.ofMillis(Long.parseLong(args[5])));
+				default -> throw new IllegalArgumentException("Unknown mode " + args[0]);
+			}
+		}
+		System.out.println("DONE");
+		System.out.flush();
+		System.exit(0);
+	}
+
+	private static void contend(RedisLockManager locks, String host, int witnessPort, String key, int threads,
+			int iterations) throws InterruptedException {
+		LockRequest request = LockRequest.of(key, Duration.ofSeconds(10)).withWaitTime(Duration.ofSeconds(60));
+		List<Thread> workers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			Thread worker = new Thread(() -> {
+				try (Witness witness = new Witness(host, witnessPort)) {
+					for (int i = 0; i < iterations; i++) {
+						try (LockHandle handle = locks.acquire(request)) {
+							witness.enter();
+							witness.increment(0);
+							witness.exit();
+						}
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			worker.start();
+			workers.add(worker);
+		}
+		for (Thread worker : workers) {
+			worker.join();
+		}
+	}
+
+	private static void hold(RedisLockManager locks, String host, int witnessPort, String key, Duration ttl)
+			throws InterruptedException {
+		LockHandle handle = locks.acquire(LockRequest.of(key, ttl));
+		System.out.println("HELD " + handle.fencingToken());
+		System.out.flush();
+		while (handle.isHeld()) {
+			Thread.sleep(10);
+		}
+		System.out.println("LOST");
+		try (Witness witness = new Witness(host, witnessPort)) {
+			System.out.println("FENCED " + witness.fencedWrite(handle.fencingToken()));
+		}
+		handle.unlock();
+	}
+
+}

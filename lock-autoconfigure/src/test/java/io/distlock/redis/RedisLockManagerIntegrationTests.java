@@ -1,0 +1,340 @@
+package io.distlock.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import io.distlock.core.LockHandle;
+import io.distlock.core.LockListener;
+import io.distlock.core.LockLostException;
+import io.distlock.core.LockRequest;
+import io.distlock.core.LockResult;
+import io.distlock.core.LockSettings;
+import io.distlock.core.LockStatus;
+import io.distlock.testsupport.RedisExtension;
+import io.distlock.testsupport.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link RedisLockManager} against a real redis-server.
+ */
+class RedisLockManagerIntegrationTests {
+
+	@RegisterExtension
+	static final RedisExtension redis = new RedisExtension();
+
+	private final List<TestRedis.Manager> managers = new ArrayList<>();
+
+	private Jedis jedis;
+
+	@BeforeEach
+	void connect() {
+		redis.flushAll();
+		this.jedis = redis.server().jedis();
+	}
+
+	@AfterEach
+	void closeAll() {
+		this.managers.forEach(TestRedis.Manager::close);
+		this.jedis.close();
+	}
+
+	private RedisLockManager manager() {
+		return manager(LockSettings.DEFAULTS, LockListener.NO_OP);
+	}
+
+	private RedisLockManager manager(LockSettings settings, LockListener listener) {
+		RedisServer server = redis.server();
+		TestRedis.Manager manager = TestRedis.Manager.start(server.host(), server.port(), settings, listener);
+		this.managers.add(manager);
+		return manager.locks();
+	}
+
+	@Test
+	void acquiresAndReleasesLeavingNothingBehind() {
+		RedisLockManager locks = manager();
+		LockHandle handle = locks.lock("orders:1", Duration.ofSeconds(5));
+		LockResult result = handle.await();
+		assertThat(result.status()).isEqualTo(LockStatus.ACQUIRED);
+		assertThat(handle.isHeld()).isTrue();
+		assertThat(handle.fencingToken()).isEqualTo(result.fencingToken()).isPositive();
+		assertThat(this.jedis.exists("lock:orders:1")).isTrue();
+		assertThat(this.jedis.pttl("lock:orders:1")).isBetween(1L, 5000L);
+		handle.unlock();
+		assertThat(handle.isHeld()).isFalse();
+		assertThat(this.jedis.dbSize()).isZero();
+		assertThat(locks.activeKeys()).isZero();
+	}
+
+	@Test
+	void fencingTokensIncreaseAcrossHoldersAndAfterTheKeyExpired() throws Exception {
+		RedisLockManager first = manager();
+		RedisLockManager second = manager();
+		long previous = 0;
+		for (int i = 0; i < 20; i++) {
+			RedisLockManager locks = (i % 2 == 0) ? first : second;
+			try (LockHandle handle = locks.acquire(LockRequest.of("fenced", Duration.ofSeconds(5)))) {
+				assertThat(handle.fencingToken()).isGreaterThan(previous);
+				previous = handle.fencingToken();
+			}
+		}
+		LockHandle expiring = first.acquire(LockRequest.of("fenced", Duration.ofMillis(100)).withAutoRenew(false));
+		assertThat(expiring.fencingToken()).isGreaterThan(previous);
+		Thread.sleep(250);
+		assertThat(this.jedis.exists("lock:fenced")).isFalse();
+		try (LockHandle after = second.acquire(LockRequest.of("fenced", Duration.ofSeconds(5)))) {
+			assertThat(after.fencingToken()).isGreaterThan(expiring.fencingToken());
+		}
+	}
+
+	@Test
+	void tryOnceTimesOutWhileAnotherProcessHolds() {
+		RedisLockManager holder = manager();
+		RedisLockManager other = manager();
+		try (LockHandle held = holder.acquire(LockRequest.of("busy", Duration.ofSeconds(5)))) {
+			LockResult result = other.lock("busy", Duration.ofSeconds(5), Duration.ZERO).await();
+			assertThat(result.status()).isEqualTo(LockStatus.TIMED_OUT);
+			assertThat(result.fencingToken()).isEqualTo(-1);
+			LockResult waited = other.lock("busy", Duration.ofSeconds(5), Duration.ofMillis(300)).await();
+			assertThat(waited.status()).isEqualTo(LockStatus.TIMED_OUT);
+			assertThat(waited.waited()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		}
+	}
+
+	@Test
+	void waiterInAnotherProcessAcquiresWhenTheHolderReleases() {
+		RedisLockManager holder = manager();
+		RedisLockManager other = manager();
+		LockHandle held = holder.acquire(LockRequest.of("handover", Duration.ofSeconds(30)));
+		LockHandle waiting = other.lock("handover", Duration.ofSeconds(30), Duration.ofSeconds(20));
+		assertThat(waiting.result()).isNotDone();
+		held.unlock();
+		LockResult result = waiting.await();
+		assertThat(result.status()).isEqualTo(LockStatus.ACQUIRED);
+		assertThat(result.fencingToken()).isGreaterThan(held.fencingToken());
+		// The lease was renewed from ttl 30s, so only a release notification or a retry can explain this.
+		assertThat(result.waited()).isLessThan(Duration.ofSeconds(5));
+		waiting.unlock();
+		assertThat(this.jedis.dbSize()).isZero();
+	}
+
+	@Test
+	void expiredHandleCannotReleaseOrRenewTheNewOwnersLock() throws Exception {
+		RedisLockManager first = manager();
+		RedisLockManager second = manager();
+		LockHandle stale = first.acquire(LockRequest.of("owner", Duration.ofMillis(150)).withAutoRenew(false));
+		Thread.sleep(300);
+		assertThat(stale.isHeld()).isFalse();
+		assertThatExceptionOfType(LockLostException.class).isThrownBy(stale::assertHeld);
+		LockHandle current = second.acquire(LockRequest.of("owner", Duration.ofSeconds(10)));
+		String owner = this.jedis.hget("lock:owner", "o");
+		stale.unlock();
+		stale.unlockAfter(Duration.ofSeconds(60));
+		assertThat(this.jedis.hget("lock:owner", "o")).isEqualTo(owner);
+		assertThat(this.jedis.pttl("lock:owner")).isGreaterThan(5000L);
+		assertThat(current.isHeld()).isTrue();
+		current.unlock();
+	}
+
+	@Test
+	void renewalKeepsTheLeaseBeyondItsTtlUntilUnlock() throws Exception {
+		RedisLockManager locks = manager();
+		LockHandle handle = locks.acquire(LockRequest.of("renewed", Duration.ofMillis(300)));
+		Thread.sleep(1200);
+		assertThat(handle.isHeld()).isTrue();
+		assertThat(this.jedis.pttl("lock:renewed")).isPositive();
+		handle.unlock();
+		Thread.sleep(400);
+		assertThat(this.jedis.exists("lock:renewed")).isFalse();
+	}
+
+	@Test
+	void refusedRenewalMarksTheLeaseLostAndReportsItOnce() throws Exception {
+		CountingListener listener = new CountingListener();
+		RedisLockManager locks = manager(LockSettings.DEFAULTS, listener);
+		LockHandle handle = locks.acquire(LockRequest.of("deleted", Duration.ofMillis(300)));
+		this.jedis.del("lock:deleted");
+		Thread.sleep(500);
+		assertThat(handle.isHeld()).isFalse();
+		assertThatExceptionOfType(LockLostException.class).isThrownBy(handle::assertHeld)
+			.withMessageContaining("lost");
+		assertThat(listener.lost).hasValue(1);
+		handle.unlock();
+		assertThat(listener.lost).hasValue(1);
+		assertThat(listener.released).hasValue(1);
+	}
+
+	@Test
+	void leaseWithoutRenewalIsReportedLostWhenItRunsOut() throws Exception {
+		CountingListener listener = new CountingListener();
+		RedisLockManager locks = manager(LockSettings.DEFAULTS, listener);
+		LockHandle handle = locks.acquire(LockRequest.of("short", Duration.ofMillis(150)).withAutoRenew(false));
+		Thread.sleep(300);
+		assertThat(handle.isHeld()).isFalse();
+		assertThat(listener.lost).hasValue(1);
+		assertThat(locks.activeKeys()).isZero();
+	}
+
+	@Test
+	void localWaitersQueueInFifoOrderAndTheExcessIsRejectedAtOnce() throws Exception {
+		RedisLockManager locks = manager(LockSettings.DEFAULTS.withMaxWaitersPerKey(3), LockListener.NO_OP);
+		LockHandle holder = locks.acquire(LockRequest.of("fifo", Duration.ofSeconds(10)));
+		List<Integer> order = new CopyOnWriteArrayList<>();
+		List<LockHandle> waiters = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			LockHandle waiter = locks.lock("fifo", Duration.ofSeconds(10), Duration.ofSeconds(10));
+			int position = i;
+			waiter.result().thenAccept((result) -> {
+				order.add(position);
+				waiter.unlock();
+			});
+			waiters.add(waiter);
+		}
+		LockResult rejected = locks.lock("fifo", Duration.ofSeconds(10), Duration.ofSeconds(10)).await();
+		assertThat(rejected.status()).isEqualTo(LockStatus.REJECTED);
+		assertThat(rejected.waited()).isLessThan(Duration.ofSeconds(1));
+		holder.unlock();
+		for (LockHandle waiter : waiters) {
+			assertThat(waiter.await().status()).isEqualTo(LockStatus.ACQUIRED);
+		}
+		assertThat(order).containsExactly(0, 1, 2);
+		assertThat(this.jedis.dbSize()).isZero();
+		assertThat(locks.activeKeys()).isZero();
+	}
+
+	@Test
+	void handOffToALocalWaiterGivesAHigherFencingToken() {
+		RedisLockManager locks = manager();
+		LockHandle holder = locks.acquire(LockRequest.of("handoff", Duration.ofSeconds(10)));
+		LockHandle next = locks.lock("handoff", Duration.ofSeconds(10), Duration.ofSeconds(10));
+		holder.unlock();
+		assertThat(next.await().status()).isEqualTo(LockStatus.ACQUIRED);
+		assertThat(next.fencingToken()).isGreaterThan(holder.fencingToken());
+		assertThat(this.jedis.hget("lock:handoff", "f")).isEqualTo(Long.toString(next.fencingToken()));
+		next.unlock();
+		assertThat(this.jedis.dbSize()).isZero();
+	}
+
+	@Test
+	void cancelEndsAWaitingRequestAndReleasesAHeldOne() {
+		RedisLockManager locks = manager();
+		LockHandle holder = locks.acquire(LockRequest.of("cancel", Duration.ofSeconds(10)));
+		LockHandle waiting = locks.lock("cancel", Duration.ofSeconds(10), Duration.ofSeconds(10));
+		waiting.cancel();
+		assertThat(waiting.await().status()).isEqualTo(LockStatus.CANCELLED);
+		holder.cancel();
+		assertThat(holder.isHeld()).isFalse();
+		assertThat(this.jedis.dbSize()).isZero();
+		assertThat(locks.activeKeys()).isZero();
+	}
+
+	@Test
+	void interruptingAWaitingThreadCancelsItsRequest() throws Exception {
+		RedisLockManager locks = manager();
+		LockHandle holder = locks.acquire(LockRequest.of("interrupt", Duration.ofSeconds(10)));
+		CompletableFuture<LockResult> outcome = new CompletableFuture<>();
+		CountDownLatch waiting = new CountDownLatch(1);
+		Thread thread = new Thread(() -> {
+			LockHandle handle = locks.lock("interrupt", Duration.ofSeconds(10), Duration.ofSeconds(30));
+			waiting.countDown();
+			outcome.complete(handle.await());
+		});
+		thread.start();
+		waiting.await();
+		Thread.sleep(100);
+		thread.interrupt();
+		assertThat(outcome.get(5, TimeUnit.SECONDS).status()).isEqualTo(LockStatus.CANCELLED);
+		holder.unlock();
+		assertThat(locks.activeKeys()).isZero();
+	}
+
+	@Test
+	void closeCancelsWaitersAndReleasesHeldLocks() {
+		RedisLockManager locks = manager();
+		LockHandle holder = locks.acquire(LockRequest.of("close", Duration.ofSeconds(10)));
+		LockHandle waiting = locks.lock("close", Duration.ofSeconds(10), Duration.ofSeconds(10));
+		locks.close();
+		assertThat(waiting.await().status()).isEqualTo(LockStatus.CANCELLED);
+		assertThat(holder.isHeld()).isFalse();
+		assertThat(this.jedis.dbSize()).isZero();
+		assertThat(locks.lock("close", Duration.ofSeconds(1)).await().status()).isEqualTo(LockStatus.CANCELLED);
+	}
+
+	@Test
+	void unlockAfterKeepsTheLeaseForTheDelayOnly() throws Exception {
+		RedisLockManager locks = manager();
+		LockHandle handle = locks.acquire(LockRequest.of("minimum", Duration.ofSeconds(30)));
+		handle.unlockAfter(Duration.ofMillis(400));
+		assertThat(handle.isHeld()).isFalse();
+		assertThat(this.jedis.pttl("lock:minimum")).isBetween(1L, 400L);
+		assertThat(manager().lock("minimum", Duration.ofSeconds(1), Duration.ZERO).await().status())
+			.isEqualTo(LockStatus.TIMED_OUT);
+		Thread.sleep(600);
+		assertThat(this.jedis.exists("lock:minimum")).isFalse();
+	}
+
+	@Test
+	void scriptFlushNeverReachesTheCaller() {
+		RedisLockManager locks = manager();
+		for (int i = 0; i < 5; i++) {
+			redis.server().scriptFlush();
+			try (LockHandle handle = locks.acquire(LockRequest.of("flushed", Duration.ofSeconds(5)))) {
+				assertThat(handle.isHeld()).isTrue();
+				redis.server().scriptFlush();
+			}
+		}
+		assertThat(this.jedis.dbSize()).isZero();
+	}
+
+	@Test
+	void keysAreIsolatedWhateverCharactersTheyContain() {
+		RedisLockManager locks = manager();
+		List<String> keys = List.of("a{b}c", "{", "}", "a:b:c", "ключ-🔒", "x".repeat(LockRequest.MAX_KEY_LENGTH));
+		List<LockHandle> handles = new ArrayList<>();
+		for (String key : keys) {
+			handles.add(locks.acquire(LockRequest.of(key, Duration.ofSeconds(5))));
+		}
+		assertThat(this.jedis.dbSize()).isEqualTo(keys.size());
+		handles.forEach(LockHandle::unlock);
+		assertThat(this.jedis.dbSize()).isZero();
+	}
+
+	private static final class CountingListener implements LockListener {
+
+		final AtomicInteger lost = new AtomicInteger();
+
+		final AtomicInteger released = new AtomicInteger();
+
+		@Override
+		public AcquisitionTracker requested(LockRequest request) {
+			return new AcquisitionTracker() {
+
+				@Override
+				public void released() {
+					CountingListener.this.released.incrementAndGet();
+				}
+
+				@Override
+				public void lost() {
+					CountingListener.this.lost.incrementAndGet();
+				}
+
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,57 @@
+package io.distlock.redis;
+
+import java.time.Duration;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+
+import io.distlock.core.LockListener;
+import io.distlock.core.LockSettings;
+
+/**
+ * Connections and managers for tests against a fixture's redis-server.
+ */
+final class TestRedis {
+
+	static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+	private TestRedis() {
+	}
+
+	static JedisConnectionFactory connectionFactory(String host, int port) {
+		JedisClientConfiguration client = JedisClientConfiguration.builder()
+			.connectTimeout(TIMEOUT)
+			.readTimeout(TIMEOUT)
+			.usePooling()
+			.build();
+		JedisConnectionFactory factory = new JedisConnectionFactory(new RedisStandaloneConfiguration(host, port), client);
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/**
+	 * A manager and the connections it owns, closed together.
+	 */
+	record Manager(RedisLockManager locks, JedisConnectionFactory connections) implements AutoCloseable {
+
+		static Manager start(String host, int port, LockSettings settings, LockListener listener) {
+			JedisConnectionFactory connections = connectionFactory(host, port);
+			return new Manager(new RedisLockManager(connections, RedisLockOptions.DEFAULTS, settings, listener),
+					connections);
+		}
+
+		static Manager start(String host, int port) {
+			return start(host, port, LockSettings.DEFAULTS, LockListener.NO_OP);
+		}
+
+		@Override
+		public void close() {
+			this.locks.close();
+			this.connections.destroy();
+		}
+
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.distlock.redis;
+
+import redis.clients.jedis.Jedis;
+
+/**
+ * An independent record of critical sections, kept in a Redis server the locks do not use:
+ * entries and exits count occupancy (a count above one is an overlap), a deliberately
+ * non-atomic read-modify-write counter loses increments when sections overlap, and a fenced
+ * write accepts only tokens higher than every token seen.
+ */
+final class Witness implements AutoCloseable {
+
+	private static final String FENCED_WRITE = """
+			local highest = tonumber(redis.call('GET', KEYS[1]) or '0')
+			if tonumber(ARGV[1]) > highest then
+			  redis.call('SET', KEYS[1], ARGV[1])
+			  return 1
+			end
+			return 0
+			""";
+
+	private final Jedis jedis;
+
+	Witness(String host, int port) {
+		this.jedis = new Jedis(host, port);
+	}
+
+	void enter() {
+		if (this.jedis.incr("occupancy") > 1) {
+			this.jedis.incr("overlaps");
+		}
+	}
+
+	void exit() {
+		this.jedis.decr("occupancy");
+	}
+
+	void increment(long pauseMillis) throws InterruptedException {
+		String value = this.jedis.get("counter");
+		long current = (value != null) ? Long.parseLong(value) : 0;
+		if (pauseMillis > 0) {
+			Thread.sleep(pauseMillis);
+		}
+		this.jedis.set("counter", Long.toString(current + 1));
+	}
+
+	boolean fencedWrite(long token) {
+		return (Long) this.jedis.eval(FENCED_WRITE, 1, "fenced", Long.toString(token)) == 1;
+	}
+
+	long count(String name) {
+		String value = this.jedis.get(name);
+		return (value != null) ? Long.parseLong(value) : 0;
+	}
+
+	@Override
+	public void close() {
+		this.jedis.close();
+	}
+
+}
