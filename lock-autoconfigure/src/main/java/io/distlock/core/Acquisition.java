@@ -56,6 +56,8 @@ final class Acquisition implements LockHandle {
 
 	private volatile @Nullable ScheduledFuture<?> timer;
 
+	private volatile boolean timerSet;
+
 	private volatile @Nullable KeyQueue queue;
 
 	Acquisition(QueuedLockManager engine, LockRequest request, String owner, AcquisitionTracker tracker) {
@@ -124,9 +126,19 @@ final class Acquisition implements LockHandle {
 	}
 
 	/**
+	 * Whether a timer was ever set while waiting, which can only be the wait deadline.
+	 */
+	boolean deadlineArmed() {
+		return this.timerSet;
+	}
+
+	/**
 	 * Replaces the pending timer (wait deadline, renewal or lease expiry), cancelling the old one.
 	 */
 	void setTimer(@Nullable ScheduledFuture<?> next) {
+		if (next != null) {
+			this.timerSet = true;
+		}
 		ScheduledFuture<?> previous = this.timer;
 		this.timer = next;
 		if (previous != null) {

@@ -127,15 +127,14 @@ public final class QueuedLockManager implements LockManager {
 						attempt(queue, acquisition);
 					}
 					else {
+						armDeadline(queue, acquisition);
 						this.workers.execute(() -> attempt(queue, acquisition));
 					}
 					return acquisition;
 				}
 				case QUEUED -> {
 					acquisition.markContended();
-					long wait = acquisition.deadline() - System.nanoTime();
-					acquisition.setTimer(this.scheduler.schedule(() -> expireQueued(queue, acquisition), wait,
-							TimeUnit.NANOSECONDS));
+					armDeadline(queue, acquisition);
 					return acquisition;
 				}
 				case REJECTED -> {
@@ -161,6 +160,10 @@ public final class QueuedLockManager implements LockManager {
 		}
 		catch (RuntimeException ex) {
 			acquisition.recordFailure(ex);
+			if (!acquisition.isWaiting()) {
+				// It ended while the attempt was in flight, so no one else gives the lock back.
+				this.workers.execute(() -> releaseUnknown(acquisition, 0));
+			}
 			retryLater(queue, acquisition, null);
 			return;
 		}
@@ -236,6 +239,7 @@ public final class QueuedLockManager implements LockManager {
 				}
 				queue.retryTimer = this.scheduler.schedule(() -> this.workers.execute(() -> attempt(queue,
 						acquisition)), delay, TimeUnit.NANOSECONDS);
+				armDeadline(queue, acquisition);
 				watch(queue);
 			}
 		}
@@ -266,7 +270,19 @@ public final class QueuedLockManager implements LockManager {
 		}
 	}
 
-	private void expireQueued(KeyQueue queue, Acquisition acquisition) {
+	/**
+	 * Ends the request at its wait bound, also while an attempt is in flight: that attempt then
+	 * finds the request ended, gives back any lock it took and moves the queue on.
+	 */
+	private void armDeadline(KeyQueue queue, Acquisition acquisition) {
+		if (acquisition.deadlineArmed()) {
+			return;
+		}
+		long wait = acquisition.deadline() - System.nanoTime();
+		acquisition.setTimer(this.scheduler.schedule(() -> expire(queue, acquisition), wait, TimeUnit.NANOSECONDS));
+	}
+
+	private void expire(KeyQueue queue, Acquisition acquisition) {
 		Acquisition next = null;
 		boolean expired = false;
 		queue.lock.lock();
@@ -274,9 +290,11 @@ public final class QueuedLockManager implements LockManager {
 			if (queue.waiting.remove(acquisition)) {
 				expired = true;
 			}
-			else if (queue.front == acquisition && !queue.attemptInFlight && acquisition.isWaiting()) {
+			else if (queue.front == acquisition && acquisition.isWaiting()) {
 				expired = true;
-				next = queue.advance();
+				if (!queue.attemptInFlight) {
+					next = queue.advance();
+				}
 			}
 		}
 		finally {
