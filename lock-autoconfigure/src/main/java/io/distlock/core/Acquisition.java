@@ -58,6 +58,8 @@ final class Acquisition implements LockHandle {
 
 	private volatile boolean timerSet;
 
+	private volatile boolean attempted;
+
 	private volatile @Nullable KeyQueue queue;
 
 	Acquisition(QueuedLockManager engine, LockRequest request, String owner, AcquisitionTracker tracker) {
@@ -99,6 +101,14 @@ final class Acquisition implements LockHandle {
 
 	boolean isWaiting() {
 		return this.phase.get() == Phase.WAITING;
+	}
+
+	void markAttempted() {
+		this.attempted = true;
+	}
+
+	boolean attempted() {
+		return this.attempted;
 	}
 
 	void markContended() {

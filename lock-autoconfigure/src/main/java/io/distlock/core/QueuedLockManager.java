@@ -196,6 +196,7 @@ public final class QueuedLockManager implements LockManager {
 			}
 			queue.attemptInFlight = true;
 			queue.wakePending = false;
+			acquisition.markAttempted();
 			queue.cancelRetry();
 			return true;
 		}
@@ -290,7 +291,8 @@ public final class QueuedLockManager implements LockManager {
 			if (queue.waiting.remove(acquisition)) {
 				expired = true;
 			}
-			else if (queue.front == acquisition && acquisition.isWaiting()) {
+			else if (queue.front == acquisition && acquisition.isWaiting() && acquisition.attempted()) {
+				// A request that has not been tried yet is ended by its first attempt instead.
 				expired = true;
 				if (!queue.attemptInFlight) {
 					next = queue.advance();

@@ -12,14 +12,14 @@ import io.distlock.core.LockSettings;
 /**
  * Connections and managers for tests against a fixture's redis-server.
  */
-final class TestRedis {
+public final class TestRedis {
 
-	static final Duration TIMEOUT = Duration.ofSeconds(1);
+	public static final Duration TIMEOUT = Duration.ofSeconds(1);
 
 	private TestRedis() {
 	}
 
-	static JedisConnectionFactory connectionFactory(String host, int port) {
+	public static JedisConnectionFactory connectionFactory(String host, int port) {
 		JedisClientConfiguration client = JedisClientConfiguration.builder()
 			.connectTimeout(TIMEOUT)
 			.readTimeout(TIMEOUT)
@@ -34,15 +34,15 @@ final class TestRedis {
 	/**
 	 * A manager and the connections it owns, closed together.
 	 */
-	record Manager(RedisLockManager locks, JedisConnectionFactory connections) implements AutoCloseable {
+	public record Manager(RedisLockManager locks, JedisConnectionFactory connections) implements AutoCloseable {
 
-		static Manager start(String host, int port, LockSettings settings, LockListener listener) {
+		public static Manager start(String host, int port, LockSettings settings, LockListener listener) {
 			JedisConnectionFactory connections = connectionFactory(host, port);
 			return new Manager(new RedisLockManager(connections, RedisLockOptions.DEFAULTS, settings, listener),
 					connections);
 		}
 
-		static Manager start(String host, int port) {
+		public static Manager start(String host, int port) {
 			return start(host, port, LockSettings.DEFAULTS, LockListener.NO_OP);
 		}
 

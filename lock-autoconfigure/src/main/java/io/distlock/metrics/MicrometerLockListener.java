@@ -1,0 +1,151 @@
+package io.distlock.metrics;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+import io.distlock.core.LockListener;
+import io.distlock.core.LockRequest;
+import io.distlock.core.LockResult;
+import io.distlock.core.LockStatus;
+
+/**
+ * Records the {@code distlock.*} meters: {@code distlock.acquire} (by outcome and contention),
+ * {@code distlock.acquire.active}, {@code distlock.held}, {@code distlock.held.active} and
+ * {@code distlock.lost}. Tags carry the lock's name, never its per-call key, so the number of
+ * meters is bounded by the number of names.
+ *
+ * @since 1.0.0
+ */
+public final class MicrometerLockListener implements LockListener {
+
+	private final MeterRegistry registry;
+
+	private final ConcurrentHashMap<String, NameMeters> meters = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates a listener recording into {@code registry}.
+	 * @param registry the meter registry
+	 */
+	public MicrometerLockListener(MeterRegistry registry) {
+		this.registry = Objects.requireNonNull(registry, "'registry' must not be null");
+	}
+
+	@Override
+	public AcquisitionTracker requested(LockRequest request) {
+		return new Tracker(this.meters.computeIfAbsent(request.name(), (name) -> new NameMeters(this.registry, name)));
+	}
+
+	/**
+	 * The meters of one lock name, resolved once.
+	 */
+	private static final class NameMeters {
+
+		private static final int OUTCOMES = LockStatus.values().length;
+
+		private final Timer[] acquire = new Timer[OUTCOMES * 2];
+
+		private final LongTaskTimer acquireActive;
+
+		private final Timer held;
+
+		private final LongTaskTimer heldActive;
+
+		private final Counter lost;
+
+		NameMeters(MeterRegistry registry, String name) {
+			for (LockStatus status : LockStatus.values()) {
+				for (boolean contended : new boolean[] { false, true }) {
+					this.acquire[index(status, contended)] = Timer.builder("distlock.acquire")
+						.description("Time from a lock request to its outcome")
+						.tag("name", name)
+						.tag("outcome", status.name().toLowerCase(Locale.ROOT))
+						.tag("contended", Boolean.toString(contended))
+						.register(registry);
+				}
+			}
+			this.acquireActive = LongTaskTimer.builder("distlock.acquire.active")
+				.description("Lock requests waiting now")
+				.tag("name", name)
+				.register(registry);
+			this.held = Timer.builder("distlock.held")
+				.description("Time from acquiring a lock to releasing it")
+				.tag("name", name)
+				.register(registry);
+			this.heldActive = LongTaskTimer.builder("distlock.held.active")
+				.description("Locks this process holds now")
+				.tag("name", name)
+				.register(registry);
+			this.lost = Counter.builder("distlock.lost")
+				.description("Leases lost before release: renewal failed or the lease expired")
+				.tag("name", name)
+				.register(registry);
+		}
+
+		private static int index(LockStatus status, boolean contended) {
+			return status.ordinal() * 2 + (contended ? 1 : 0);
+		}
+
+		Timer acquire(LockStatus status, boolean contended) {
+			return this.acquire[index(status, contended)];
+		}
+
+	}
+
+	/**
+	 * The meters' view of one request.
+	 */
+	private static final class Tracker implements AcquisitionTracker {
+
+		private final NameMeters meters;
+
+		private final LongTaskTimer.Sample waiting;
+
+		private volatile LongTaskTimer.@Nullable Sample holding;
+
+		private volatile long acquiredAt;
+
+		Tracker(NameMeters meters) {
+			this.meters = meters;
+			this.waiting = meters.acquireActive.start();
+		}
+
+		@Override
+		public void completed(LockResult result, boolean contended) {
+			this.waiting.stop();
+			this.meters.acquire(result.status(), contended).record(result.waited());
+			if (result.acquired()) {
+				this.acquiredAt = System.nanoTime();
+				this.holding = this.meters.heldActive.start();
+			}
+		}
+
+		@Override
+		public void released() {
+			LongTaskTimer.Sample sample = this.holding;
+			if (sample != null) {
+				sample.stop();
+				this.meters.held.record(System.nanoTime() - this.acquiredAt, TimeUnit.NANOSECONDS);
+			}
+		}
+
+		@Override
+		public void lost() {
+			this.meters.lost.increment();
+			LongTaskTimer.Sample sample = this.holding;
+			if (sample != null) {
+				// No longer held, though not yet released: stopping twice is harmless.
+				sample.stop();
+			}
+		}
+
+	}
+
+}

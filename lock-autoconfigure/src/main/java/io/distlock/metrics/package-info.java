@@ -1,0 +1,8 @@
+/**
+ * Micrometer meters for locks: acquisition time by outcome and contention, waiting and held
+ * locks now, hold time and lost leases, tagged by lock name only.
+ */
+@NullMarked
+package io.distlock.metrics;
+
+import org.jspecify.annotations.NullMarked;
