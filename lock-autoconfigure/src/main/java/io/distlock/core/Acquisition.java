@@ -1,6 +1,7 @@
 package io.distlock.core;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -59,6 +60,10 @@ final class Acquisition implements LockHandle {
 	private volatile boolean timerSet;
 
 	private volatile boolean attempted;
+
+	private volatile @Nullable Instant acquiredAt;
+
+	private volatile long renewals;
 
 	private volatile @Nullable KeyQueue queue;
 
@@ -167,6 +172,7 @@ final class Acquisition implements LockHandle {
 		if (!this.phase.compareAndSet(Phase.WAITING, Phase.HELD)) {
 			return false;
 		}
+		this.acquiredAt = Instant.now();
 		setTimer(null);
 		return true;
 	}
@@ -200,6 +206,18 @@ final class Acquisition implements LockHandle {
 
 	void renewed(long leaseDeadline) {
 		this.leaseDeadline = leaseDeadline;
+		this.renewals++;
+	}
+
+	/**
+	 * This request as seen by monitoring, with the number of requests waiting behind it.
+	 */
+	LocalLockState state(int waiting) {
+		boolean held = isHeld();
+		long remaining = this.leaseDeadline - System.nanoTime();
+		return new LocalLockState(key(), this.request.name(), held, held ? this.token : -1,
+				held ? this.acquiredAt : null, held ? Duration.ofNanos(Math.max(0, remaining)) : Duration.ZERO,
+				held ? this.renewals : 0, waiting);
 	}
 
 	/**

@@ -108,6 +108,21 @@ final class KeyQueue {
 		}
 	}
 
+	@Nullable LocalLockState state() {
+		this.lock.lock();
+		try {
+			Acquisition current = this.front;
+			if (current == null) {
+				return null;
+			}
+			int waitingNow = this.waiting.size() + (current.isWaiting() ? 1 : 0);
+			return current.state(waitingNow);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	/**
 	 * The requests of this queue, waiters first and the front last, so that ending them in this
 	 * order never hands the lock from the front to a waiter about to end.

@@ -1,6 +1,7 @@
 package io.distlock.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +30,7 @@ import io.distlock.core.spi.ReleaseOutcome;
  *
  * @since 1.0.0
  */
-public final class QueuedLockManager implements LockManager {
+public final class QueuedLockManager implements LockManager, LockIntrospector {
 
 	private static final Logger logger = LoggerFactory.getLogger(QueuedLockManager.class);
 
@@ -109,6 +110,18 @@ public final class QueuedLockManager implements LockManager {
 	 */
 	public int activeKeys() {
 		return this.queues.size();
+	}
+
+	@Override
+	public List<LocalLockState> localLocks() {
+		List<LocalLockState> states = new ArrayList<>(this.queues.size());
+		for (KeyQueue queue : this.queues.values()) {
+			LocalLockState state = queue.state();
+			if (state != null) {
+				states.add(state);
+			}
+		}
+		return states;
 	}
 
 	private Acquisition submit(LockRequest request, boolean inline) {
@@ -235,8 +248,9 @@ public final class QueuedLockManager implements LockManager {
 			}
 			else {
 				long delay = Math.min(remaining, this.backoff.delayNanos(queue.retries - 1));
-				if (retryAfter != null) {
-					delay = Math.min(delay, Math.max(retryAfter.toNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
+				if (retryAfter != null && !retryAfter.isZero()) {
+					// A zero hint (a lease with no expiry) says nothing; the back-off decides.
+					delay = Math.min(delay, retryAfter.toNanos());
 				}
 				queue.retryTimer = this.scheduler.schedule(() -> this.workers.execute(() -> attempt(queue,
 						acquisition)), delay, TimeUnit.NANOSECONDS);

@@ -1,11 +1,14 @@
 package io.distlock.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import io.distlock.core.LocalLockState;
 import io.distlock.core.LockHandle;
+import io.distlock.core.LockIntrospector;
 import io.distlock.core.LockListener;
 import io.distlock.core.LockManager;
 import io.distlock.core.LockRequest;
@@ -19,7 +22,7 @@ import io.distlock.core.QueuedLockManager;
  *
  * @since 1.0.0
  */
-public final class RedisLockManager implements LockManager {
+public final class RedisLockManager implements LockManager, LockIntrospector {
 
 	private final QueuedLockManager delegate;
 
@@ -58,6 +61,11 @@ public final class RedisLockManager implements LockManager {
 	@Override
 	public LockHandle acquire(LockRequest request) {
 		return this.delegate.acquire(request);
+	}
+
+	@Override
+	public List<LocalLockState> localLocks() {
+		return this.delegate.localLocks();
 	}
 
 	/**

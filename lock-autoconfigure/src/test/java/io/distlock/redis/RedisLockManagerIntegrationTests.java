@@ -312,6 +312,31 @@ class RedisLockManagerIntegrationTests {
 		assertThat(this.jedis.dbSize()).isZero();
 	}
 
+	@Test
+	void showsWhatThisProcessHoldsAndWaitsFor() throws Exception {
+		RedisLockManager locks = manager();
+		LockHandle holder = locks.acquire(LockRequest.of("shown", Duration.ofMillis(300)).withName("report"));
+		LockHandle first = locks.lock("shown", Duration.ofSeconds(5), Duration.ofSeconds(10));
+		LockHandle second = locks.lock("shown", Duration.ofSeconds(5), Duration.ofSeconds(10));
+		Thread.sleep(250);
+		assertThat(locks.localLocks()).singleElement().satisfies((state) -> {
+			assertThat(state.key()).isEqualTo("shown");
+			assertThat(state.name()).isEqualTo("report");
+			assertThat(state.held()).isTrue();
+			assertThat(state.fencingToken()).isEqualTo(holder.fencingToken());
+			assertThat(state.heldSince()).isNotNull();
+			assertThat(state.leaseRemaining()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(300));
+			assertThat(state.renewals()).isPositive();
+			assertThat(state.waiting()).isEqualTo(2);
+		});
+		holder.unlock();
+		first.await();
+		first.unlock();
+		second.await();
+		second.unlock();
+		assertThat(locks.localLocks()).isEmpty();
+	}
+
 	private static final class CountingListener implements LockListener {
 
 		final AtomicInteger lost = new AtomicInteger();
