@@ -3,7 +3,8 @@ package io.distlock.core;
 import java.util.List;
 
 /**
- * A lock manager that can show what this process holds and waits for now.
+ * A lock manager that can show what this process holds and waits for now, and whether its
+ * backend can serve locks.
  *
  * @since 1.0.0
  */
@@ -14,5 +15,11 @@ public interface LockIntrospector {
 	 * @return a snapshot, in no particular order
 	 */
 	List<LocalLockState> localLocks();
+
+	/**
+	 * Runs a harmless lock operation against the backend.
+	 * @throws LockException with the backend's failure as cause when it cannot serve locks
+	 */
+	void checkBackend();
 
 }

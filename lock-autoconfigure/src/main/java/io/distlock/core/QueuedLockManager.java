@@ -124,6 +124,16 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		return states;
 	}
 
+	@Override
+	public void checkBackend() {
+		try {
+			this.backend.check();
+		}
+		catch (RuntimeException ex) {
+			throw new LockException("Lock backend cannot serve locks: " + ex.getMessage(), ex);
+		}
+	}
+
 	private Acquisition submit(LockRequest request, boolean inline) {
 		Objects.requireNonNull(request, "'request' must not be null");
 		Acquisition acquisition = new Acquisition(this, request, this.ownerTokens.next(),

@@ -68,6 +68,11 @@ final class RedisLockBackend implements LockBackend {
 	}
 
 	@Override
+	public void check() {
+		this.scripts.run(LockScript.RENEW, redisKey("__distlock__:health"), this.processId, bytes("1"));
+	}
+
+	@Override
 	public ReleaseWatch watch(String key, Runnable onRelease) {
 		return this.subscriber.watch(this.keyPrefix + key, onRelease);
 	}

@@ -68,6 +68,11 @@ public final class RedisLockManager implements LockManager, LockIntrospector {
 		return this.delegate.localLocks();
 	}
 
+	@Override
+	public void checkBackend() {
+		this.delegate.checkBackend();
+	}
+
 	/**
 	 * The number of keys this process has lock requests for now; zero once all are released.
 	 * @return the number of keys with local state

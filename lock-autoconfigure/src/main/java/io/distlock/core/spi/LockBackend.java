@@ -62,6 +62,12 @@ public interface LockBackend extends AutoCloseable {
 	ReleaseWatch watch(String key, Runnable onRelease);
 
 	/**
+	 * Runs a harmless lock operation, proving the backend can serve locks now.
+	 * @throws RuntimeException the backend's failure when it cannot
+	 */
+	void check();
+
+	/**
 	 * Closes connections and threads the backend owns.
 	 */
 	@Override
