@@ -1,5 +1,7 @@
 package io.distlock.core;
 
+import java.util.List;
+
 /**
  * Observes lock requests, for metrics and tracing. For each request the manager asks for an
  * {@link AcquisitionTracker}, then reports that request's events to it. Implementations must be
@@ -12,6 +14,42 @@ public interface LockListener {
 
 	/** A listener that observes nothing. */
 	LockListener NO_OP = (request) -> AcquisitionTracker.NO_OP;
+
+	/**
+	 * One listener that reports to all of {@code listeners}, in order.
+	 * @param listeners the listeners
+	 * @return {@link #NO_OP} for none, the listener itself for one, else their composite
+	 */
+	static LockListener of(List<LockListener> listeners) {
+		if (listeners.isEmpty()) {
+			return NO_OP;
+		}
+		if (listeners.size() == 1) {
+			return listeners.get(0);
+		}
+		List<LockListener> all = List.copyOf(listeners);
+		return (request) -> {
+			List<AcquisitionTracker> trackers = all.stream().map((listener) -> listener.requested(request)).toList();
+			return new AcquisitionTracker() {
+
+				@Override
+				public void completed(LockResult result, boolean contended) {
+					trackers.forEach((tracker) -> tracker.completed(result, contended));
+				}
+
+				@Override
+				public void released() {
+					trackers.forEach(AcquisitionTracker::released);
+				}
+
+				@Override
+				public void lost() {
+					trackers.forEach(AcquisitionTracker::lost);
+				}
+
+			};
+		};
+	}
 
 	/**
 	 * Called when a request is made, before it is queued or sent.

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -65,9 +66,13 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
 		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
 		this.backoff = new Backoff(settings.retryInitialInterval(), settings.retryMaxInterval());
-		this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("distlock-timer"));
+		// Work handed over while closing is dropped: close() itself ends every request it finds,
+		// and submit() ends those that arrive meanwhile.
+		this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("distlock-timer"),
+				new ThreadPoolExecutor.DiscardPolicy());
 		this.scheduler.setRemoveOnCancelPolicy(true);
-		this.workers = Executors.newCachedThreadPool(daemonThreads("distlock-worker"));
+		this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				daemonThreads("distlock-worker"), new ThreadPoolExecutor.DiscardPolicy());
 		this.leases = new LeaseKeeper(backend, this.scheduler, this.workers, this::advanceAfterLoss);
 	}
 
@@ -144,7 +149,13 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		}
 		for (;;) {
 			KeyQueue queue = this.queues.computeIfAbsent(request.key(), KeyQueue::new);
-			switch (queue.admit(acquisition, this.settings.maxWaitersPerKey())) {
+			KeyQueue.Admission admission = queue.admit(acquisition, this.settings.maxWaitersPerKey());
+			if (this.closed && admission != KeyQueue.Admission.RETIRED) {
+				// close() may have looked at the queues before this request joined one.
+				cancel(acquisition);
+				return acquisition;
+			}
+			switch (admission) {
 				case FRONT -> {
 					if (inline) {
 						attempt(queue, acquisition);

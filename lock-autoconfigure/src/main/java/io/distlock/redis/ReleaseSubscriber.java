@@ -80,6 +80,10 @@ final class ReleaseSubscriber implements AutoCloseable {
 				current.subscribe(bytes(channel));
 			}
 		}
+		catch (RuntimeException ex) {
+			// The subscription broke; reconnecting subscribes every watched channel.
+			logger.debug("Could not subscribe to '{}'", channel, ex);
+		}
 		finally {
 			this.subscriptionLock.unlock();
 		}

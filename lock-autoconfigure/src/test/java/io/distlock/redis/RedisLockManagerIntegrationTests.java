@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -335,6 +338,33 @@ class RedisLockManagerIntegrationTests {
 		second.await();
 		second.unlock();
 		assertThat(locks.localLocks()).isEmpty();
+	}
+
+	@Test
+	void requestsRacingCloseAllEndWithinTheirBound() throws Exception {
+		RedisLockManager locks = manager();
+		ExecutorService callers = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<LockResult>> results = new ArrayList<>();
+			for (int i = 0; i < 400; i++) {
+				String key = "race:" + (i % 5);
+				results.add(callers.submit(() -> {
+					LockHandle handle = locks.lock(key, Duration.ofSeconds(5), Duration.ofSeconds(2));
+					LockResult result = handle.await();
+					handle.unlock();
+					return result;
+				}));
+			}
+			Thread.sleep(20);
+			locks.close();
+			for (Future<LockResult> result : results) {
+				assertThat(result.get(5, TimeUnit.SECONDS).status()).isIn(LockStatus.ACQUIRED, LockStatus.CANCELLED);
+			}
+		}
+		finally {
+			callers.shutdownNow();
+		}
+		assertThat(this.jedis.dbSize()).isZero();
 	}
 
 	private static final class CountingListener implements LockListener {

@@ -1,0 +1,107 @@
+package io.distlock.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs the annotated method of a Spring bean only while holding a distributed lock: the lock is
+ * taken before the method runs and released when it returns or throws. Inside, the handle is
+ * {@link io.distlock.core.LockContext#current()}, which gives its fencing token.
+ * <p>
+ * The lock key is {@code distlock.key-prefix} + {@link #name()}, plus {@code ":"} and the value
+ * of {@link #key()} when a key is given, so
+ * {@code @DistributedLock(name = "ledger", key = "#id")} called with id 42 is the same lock as
+ * {@code lockManager.lock("ledger:42", ttl)}. A call that, within its own call stack, reaches
+ * another {@code @DistributedLock} for the same key runs without taking it again.
+ * <p>
+ * {@link #key()} is a SpEL expression, and {@link #ttl()}, {@link #waitTime()} and
+ * {@link #lockAtLeastFor()} may be; they see the call through these variables:
+ * <ul>
+ * <li>{@code #paramName}: an argument by its parameter name (compile with {@code -parameters})</li>
+ * <li>{@code #p0}, {@code #a0}: an argument by its index</li>
+ * <li>{@code #root.method}, {@code #root.target}, {@code #root.targetClass},
+ * {@code #root.args}: the method, the bean, its class and the arguments</li>
+ * <li>{@code @beanName}: another bean</li>
+ * </ul>
+ * {@code ${...}} placeholders are resolved first in every attribute. Expressions are parsed
+ * once, when the bean is created: a malformed expression or duration, a negative duration, or
+ * {@link OnLockFailure#SKIP} on a method returning a primitive fails application start-up.
+ * <p>
+ * The lock surrounds {@code @Transactional} on the same method (it is released after commit)
+ * unless {@code distlock.aspect-order} says otherwise. Methods returning
+ * {@code CompletionStage}, {@code Future} or reactive types are refused at start-up for now.
+ * <p>
+ * Put it on a public method of the bean's class (or a superclass it inherits unchanged), not on
+ * an interface method: like every AspectJ pointcut, the aspect does not see annotations on
+ * interfaces or on overridden methods, and start-up fails if one is found there. Use it as a
+ * meta-annotation to compose your own, up to two levels deep, for example
+ * {@code @DistributedLock(waitTime = "0", onFailure = SKIP)} on a {@code @ClusterSingleton}
+ * annotation.
+ *
+ * @since 1.0.0
+ */
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface DistributedLock {
+
+	/**
+	 * The static part of the lock key, also the {@code name} tag of the lock's meters: a literal
+	 * or a {@code ${placeholder}}. Defaults to {@code SimpleClassName.methodName}.
+	 * @return the lock name
+	 */
+	String name() default "";
+
+	/**
+	 * SpEL expression whose value is appended to the {@link #name()} after a {@code ':'}, such as
+	 * {@code #orderId}, {@code #p0}, {@code #order.customer.id} or {@code @tenants.current()}. A
+	 * value that is {@code null} or blank throws {@link IllegalArgumentException} and the method
+	 * does not run. Empty means one lock for the method.
+	 * @return the key expression
+	 */
+	String key() default "";
+
+	/**
+	 * The lease: how long the lock outlives a holder that stops renewing it. A duration literal
+	 * ({@code 30s}, {@code 500ms}, {@code PT1M}; a bare number means milliseconds), a
+	 * {@code ${placeholder}}, or SpEL yielding a {@link java.time.Duration}, a number of
+	 * milliseconds or a duration literal, such as {@code #ttl} or
+	 * {@code T(java.time.Duration).ofSeconds(#seconds)}. Must be at least 1ms. Empty means
+	 * {@code distlock.default-ttl}.
+	 * @return the lease
+	 */
+	String ttl() default "";
+
+	/**
+	 * How long to wait for the lock, in the same forms as {@link #ttl()}; {@code 0} tries once.
+	 * Empty means {@code distlock.default-wait-time}.
+	 * @return the wait bound
+	 */
+	String waitTime() default "";
+
+	/**
+	 * How long the lock is kept at least, counted from its acquisition, even when the method
+	 * returns sooner: on return the lease is shortened to the remainder instead of the lock
+	 * being deleted. Keeps a scheduled job from running twice on nodes whose schedules fire a
+	 * little apart. Same forms as {@link #ttl()}; empty means {@code 0}.
+	 * @return the minimum hold
+	 */
+	String lockAtLeastFor() default "";
+
+	/**
+	 * What to do when the lock is not acquired within {@link #waitTime()}.
+	 * @return the failure mode
+	 */
+	OnLockFailure onFailure() default OnLockFailure.THROW;
+
+	/**
+	 * Whether the lease is renewed while the method runs, so work longer than {@link #ttl()}
+	 * keeps the lock; the lease still ends {@code ttl} after the process dies.
+	 * @return whether to renew
+	 */
+	boolean autoRenew() default true;
+
+}

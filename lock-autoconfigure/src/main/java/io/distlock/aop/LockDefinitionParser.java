@@ -1,0 +1,172 @@
+package io.distlock.aop;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.core.env.Environment;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+
+import io.distlock.annotation.DistributedLock;
+import io.distlock.annotation.OnLockFailure;
+import io.distlock.aop.DurationValue.Bound;
+
+/**
+ * Turns a {@link DistributedLock @DistributedLock} into a {@link LockDefinition}: resolves
+ * placeholders, parses expressions and duration literals, and checks everything that can be
+ * checked without a call, failing with a message naming class, method, attribute and text.
+ */
+final class LockDefinitionParser {
+
+	private final LockExpressionEvaluator evaluator;
+
+	private final Environment environment;
+
+	LockDefinitionParser(LockExpressionEvaluator evaluator, Environment environment) {
+		this.evaluator = evaluator;
+		this.environment = environment;
+	}
+
+	/**
+	 * Parses the annotation of a method.
+	 * @param annotation the merged annotation
+	 * @param method the method as declared on the target class
+	 * @param targetClass the class of the bean
+	 * @return the definition
+	 * @throws IllegalStateException if the annotation is malformed or does not fit the method
+	 */
+	LockDefinition parse(DistributedLock annotation, Method method, Class<?> targetClass) {
+		String description = "@DistributedLock on '" + ClassUtils.getQualifiedMethodName(method, targetClass) + "'";
+		Class<?> returnType = method.getReturnType();
+		checkReturnType(description, returnType, annotation.onFailure());
+		@Nullable Object skipResult = (returnType == Optional.class) ? Optional.empty() : null;
+		Attributes attributes = new Attributes(description, method, targetClass);
+		DurationValue lockAtLeastFor = attributes.duration("lockAtLeastFor", annotation.lockAtLeastFor(),
+				Bound.NON_NEGATIVE);
+		return new LockDefinition(method, targetClass, description, attributes.name(annotation.name()),
+				attributes.key(annotation.key()), attributes.duration("ttl", annotation.ttl(), Bound.POSITIVE),
+				attributes.duration("waitTime", annotation.waitTime(), Bound.NON_NEGATIVE),
+				(lockAtLeastFor != null) ? lockAtLeastFor : new DurationValue.Fixed(Duration.ZERO),
+				annotation.onFailure(), annotation.autoRenew(), skipResult);
+	}
+
+	private static void checkReturnType(String description, Class<?> returnType, OnLockFailure onFailure) {
+		if (isAsynchronous(returnType)) {
+			throw new IllegalStateException(description + " returns " + returnType.getName()
+					+ ": asynchronous lock support (CompletionStage, Future, reactive types) is not available yet, and "
+					+ "the lock would be released when the method returns, before its result completes");
+		}
+		if (onFailure == OnLockFailure.SKIP && returnType.isPrimitive() && returnType != void.class) {
+			throw new IllegalStateException(description + ": attribute 'onFailure' is SKIP, but the method returns "
+					+ "primitive '" + returnType.getName() + "', which a skipped call cannot return; return a wrapper "
+					+ "type, an Optional or void");
+		}
+	}
+
+	private static boolean isAsynchronous(Class<?> returnType) {
+		return CompletionStage.class.isAssignableFrom(returnType) || Future.class.isAssignableFrom(returnType)
+				|| ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType) != null;
+	}
+
+	/**
+	 * Whether a duration attribute is SpEL rather than a literal: literals never contain a
+	 * variable, a bean reference, a type reference or a call.
+	 */
+	private static boolean isExpression(String text) {
+		return text.contains("#") || text.contains("(") || text.startsWith("@");
+	}
+
+	/**
+	 * The attributes of one annotated method, parsed with messages naming it.
+	 */
+	private final class Attributes {
+
+		private final String description;
+
+		private final Method method;
+
+		private final Class<?> targetClass;
+
+		Attributes(String description, Method method, Class<?> targetClass) {
+			this.description = description;
+			this.method = method;
+			this.targetClass = targetClass;
+		}
+
+		String name(String text) {
+			if (!StringUtils.hasText(text)) {
+				return this.targetClass.getSimpleName() + "." + this.method.getName();
+			}
+			String name = resolvePlaceholders("name", text);
+			if (name.isBlank()) {
+				throw new IllegalStateException(origin("name", text) + " resolves to a blank name");
+			}
+			return name;
+		}
+
+		@Nullable KeyExpression key(String text) {
+			if (!StringUtils.hasText(text)) {
+				return null;
+			}
+			Expression expression = parseExpression("key", text, resolvePlaceholders("key", text));
+			return new KeyExpression(expression, origin("key", text));
+		}
+
+		@Nullable DurationValue duration(String attribute, String text, Bound bound) {
+			if (!StringUtils.hasText(text)) {
+				return null;
+			}
+			String resolved = resolvePlaceholders(attribute, text);
+			if (isExpression(resolved)) {
+				return new DurationValue.Evaluated(parseExpression(attribute, text, resolved), origin(attribute, text),
+						bound);
+			}
+			Duration duration;
+			try {
+				duration = DurationValue.parseLiteral(resolved);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(origin(attribute, text) + " is neither a duration literal (such as "
+						+ "30s, 500ms, PT1M or a number of milliseconds) nor a SpEL expression", ex);
+			}
+			if (!bound.admits(duration)) {
+				throw new IllegalStateException(origin(attribute, text) + " is " + duration + ", which must be "
+						+ bound.rule());
+			}
+			return new DurationValue.Fixed(duration);
+		}
+
+		private String resolvePlaceholders(String attribute, String text) {
+			try {
+				return LockDefinitionParser.this.environment.resolveRequiredPlaceholders(text);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(origin(attribute, text) + " has a placeholder that cannot be resolved: "
+						+ ex.getMessage(), ex);
+			}
+		}
+
+		private Expression parseExpression(String attribute, String text, String resolved) {
+			try {
+				return LockDefinitionParser.this.evaluator.parse(this.method, this.targetClass, resolved);
+			}
+			catch (ParseException ex) {
+				throw new IllegalStateException(origin(attribute, text) + " is not a valid SpEL expression: "
+						+ ex.getMessage(), ex);
+			}
+		}
+
+		private String origin(String attribute, String text) {
+			return this.description + ": attribute '" + attribute + "' = \"" + text + "\"";
+		}
+
+	}
+
+}

@@ -1,0 +1,46 @@
+package io.distlock.autoconfigure;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import io.distlock.core.LockListener;
+import io.distlock.core.LockManager;
+import io.distlock.core.LockSettings;
+import io.distlock.redis.RedisLockManager;
+import io.distlock.redis.RedisLockOptions;
+
+/**
+ * The {@link RedisLockManager} on the application's {@link RedisConnectionFactory}, unless the
+ * application defines a {@link LockManager}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(RedisConnectionFactory.class)
+@ConditionalOnBean(RedisConnectionFactory.class)
+@ConditionalOnMissingBean(LockManager.class)
+class RedisLockManagerConfiguration {
+
+	@Bean(destroyMethod = "close")
+	RedisLockManager redisLockManager(RedisConnectionFactory connectionFactory, DistributedLockProperties properties,
+			ObjectProvider<LockListener> listeners) {
+		RedisLockOptions options = new RedisLockOptions(properties.getKeyPrefix(),
+				properties.getRedis().getFairHandOverWindow());
+		LockSettings settings = new LockSettings(properties.getDefaultWaitTime(), properties.getMaxWaitersPerKey(),
+				properties.getRetry().getInitialInterval(), properties.getRetry().getMaxInterval());
+		return new RedisLockManager(connectionFactory, options, settings,
+				LockListener.of(listeners.orderedStream().toList()));
+	}
+
+	@Bean
+	LockManagerLifecycle redisLockManagerLifecycle(RedisLockManager redisLockManager,
+			RedisConnectionFactory connectionFactory) {
+		int phase = (connectionFactory instanceof SmartLifecycle lifecycle) ? lifecycle.getPhase() : 0;
+		return new LockManagerLifecycle(redisLockManager, phase);
+	}
+
+}
