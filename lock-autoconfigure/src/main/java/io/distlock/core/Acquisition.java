@@ -45,6 +45,8 @@ final class Acquisition implements LockHandle {
 
 	private final CompletableFuture<LockResult> result = new CompletableFuture<>();
 
+	private final CompletableFuture<LockLostException> leaseLost = new CompletableFuture<>();
+
 	private volatile long token = -1;
 
 	private volatile long leaseDeadline;
@@ -224,14 +226,16 @@ final class Acquisition implements LockHandle {
 	 * Marks the held lease lost, reporting it once.
 	 * @return {@code false} if it was not held
 	 */
-	boolean markLost(String reason) {
+	boolean markLost(String reason, @Nullable Throwable cause) {
 		if (!this.phase.compareAndSet(Phase.HELD, Phase.LOST)) {
 			return false;
 		}
 		setTimer(null);
-		logger.warn("Lost the lease of lock '{}' (name '{}', fencing token {}): {}", this.request.key(),
-				this.request.name(), this.token, reason);
+		String message = "Lost the lease of lock '" + this.request.key() + "' (name '" + this.request.name()
+				+ "', fencing token " + this.token + "): " + reason;
+		logger.warn(message);
 		notifyTracker(AcquisitionTracker::lost);
+		this.leaseLost.complete((cause != null) ? new LockLostException(message, cause) : new LockLostException(message));
 		return true;
 	}
 
@@ -303,6 +307,11 @@ final class Acquisition implements LockHandle {
 	@Override
 	public CompletableFuture<LockResult> result() {
 		return this.result;
+	}
+
+	@Override
+	public CompletableFuture<LockLostException> leaseLost() {
+		return this.leaseLost;
 	}
 
 	@Override

@@ -6,6 +6,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 import io.distlock.core.spi.LockBackend;
 
 /**
@@ -40,7 +42,7 @@ final class LeaseKeeper {
 		else {
 			long untilExpiry = acquisition.leaseDeadline() - System.nanoTime();
 			schedule(acquisition, untilExpiry, () -> lose(acquisition, "its ttl of " + request.ttl()
-					+ " passed before it was released (renewal is off)"));
+					+ " passed before it was released (renewal is off)", null));
 		}
 	}
 
@@ -70,7 +72,7 @@ final class LeaseKeeper {
 		LockRequest request = acquisition.request();
 		long sentAt = System.nanoTime();
 		if (acquisition.leaseDeadline() - sentAt <= 0) {
-			lose(acquisition, "the lease ran out before it could be renewed");
+			lose(acquisition, "the lease ran out before it could be renewed", null);
 			return;
 		}
 		try {
@@ -79,7 +81,7 @@ final class LeaseKeeper {
 				scheduleRenewal(acquisition, renewalInterval(request.ttl()));
 			}
 			else if (acquisition.phase() == Acquisition.Phase.HELD) {
-				lose(acquisition, "renewal was refused: the lock expired or another owner holds it");
+				lose(acquisition, "renewal was refused: the lock expired or another owner holds it", null);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -91,14 +93,14 @@ final class LeaseKeeper {
 		long remaining = acquisition.leaseDeadline() - System.nanoTime();
 		long retryIn = Math.min(renewalInterval(acquisition.request().ttl()) / 3, remaining / 2);
 		if (retryIn < TimeUnit.MILLISECONDS.toNanos(1)) {
-			lose(acquisition, "renewal failed until the lease ran out: " + failure);
+			lose(acquisition, "renewal failed until the lease ran out: " + failure, failure);
 			return;
 		}
 		scheduleRenewal(acquisition, retryIn);
 	}
 
-	private void lose(Acquisition acquisition, String reason) {
-		if (acquisition.markLost(reason)) {
+	private void lose(Acquisition acquisition, String reason, @Nullable Throwable cause) {
+		if (acquisition.markLost(reason, cause)) {
 			this.onLost.accept(acquisition);
 		}
 	}

@@ -38,6 +38,15 @@ public interface LockHandle extends AutoCloseable {
 	boolean isHeld();
 
 	/**
+	 * Completes when the lease of the acquired lock is known lost before release: renewal was
+	 * refused or failed until the lease ran out, or a lease without renewal expired. It never
+	 * completes for a lock released first, or never acquired.
+	 * @return the future, completed on a distlock thread with what {@link #assertHeld()} throws
+	 * from then on; its cause is the backend failure when renewal failed rather than was refused
+	 */
+	CompletableFuture<LockLostException> leaseLost();
+
+	/**
 	 * Throws unless {@link #isHeld()}.
 	 * @throws LockLostException if the lock is not held
 	 */

@@ -14,4 +14,8 @@ public class LockLostException extends LockException {
 		super(message);
 	}
 
+	public LockLostException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
 }

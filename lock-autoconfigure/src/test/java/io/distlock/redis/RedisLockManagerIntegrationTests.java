@@ -78,6 +78,7 @@ class RedisLockManagerIntegrationTests {
 		assertThat(this.jedis.pttl("lock:orders:1")).isBetween(1L, 5000L);
 		handle.unlock();
 		assertThat(handle.isHeld()).isFalse();
+		assertThat(handle.leaseLost()).isNotDone();
 		assertThat(this.jedis.dbSize()).isZero();
 		assertThat(locks.activeKeys()).isZero();
 	}
@@ -175,6 +176,7 @@ class RedisLockManagerIntegrationTests {
 		assertThatExceptionOfType(LockLostException.class).isThrownBy(handle::assertHeld)
 			.withMessageContaining("lost");
 		assertThat(listener.lost).hasValue(1);
+		assertThat(handle.leaseLost()).isCompletedWithValueMatching((loss) -> loss.getMessage().contains("refused"));
 		handle.unlock();
 		assertThat(listener.lost).hasValue(1);
 		assertThat(listener.released).hasValue(1);
