@@ -1,0 +1,59 @@
+package io.distlock.sample.inventory;
+
+import java.util.Objects;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The inventory API under {@code /api}: stock, guarded and unguarded reservations, and a load
+ * test that compares them.
+ *
+ * @since 1.0.0
+ */
+@RestController
+@RequestMapping("/api")
+class InventoryController {
+
+	private final InventoryService inventory;
+
+	private final ReservationLoad load;
+
+	InventoryController(InventoryService inventory, ReservationLoad load) {
+		this.inventory = Objects.requireNonNull(inventory, "'inventory' must not be null");
+		this.load = Objects.requireNonNull(load, "'load' must not be null");
+	}
+
+	@PostMapping("/stock/{sku}")
+	StockLevel restock(@PathVariable String sku, @RequestParam long quantity) {
+		this.inventory.restock(sku, quantity);
+		return new StockLevel(sku, quantity);
+	}
+
+	@GetMapping("/stock/{sku}")
+	StockLevel stock(@PathVariable String sku) {
+		return new StockLevel(sku, this.inventory.available(sku));
+	}
+
+	@PostMapping("/reserve/{sku}")
+	Reservation reserve(@PathVariable String sku, @RequestParam(defaultValue = "1") int quantity) {
+		return new Reservation(sku, quantity, this.inventory.reserve(sku, quantity));
+	}
+
+	@PostMapping("/reserve-unguarded/{sku}")
+	Reservation reserveUnguarded(@PathVariable String sku, @RequestParam(defaultValue = "1") int quantity) {
+		return new Reservation(sku, quantity, this.inventory.reserveUnguarded(sku, quantity));
+	}
+
+	@PostMapping("/load")
+	LoadReport load(@RequestParam(defaultValue = "widget") String sku, @RequestParam(defaultValue = "100") long stock,
+			@RequestParam(defaultValue = "300") int requests, @RequestParam(defaultValue = "16") int concurrency,
+			@RequestParam(defaultValue = "true") boolean guarded) {
+		return this.load.run(new LoadPlan(sku, stock, requests, concurrency, guarded));
+	}
+
+}

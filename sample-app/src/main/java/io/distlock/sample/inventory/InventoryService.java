@@ -1,0 +1,100 @@
+package io.distlock.sample.inventory;
+
+import java.util.Objects;
+
+import org.springframework.stereotype.Service;
+
+import io.distlock.annotation.DistributedLock;
+
+/**
+ * Reserves stock by reading it, checking it and writing it back. {@link #reserve} does so while
+ * holding a lock per SKU; {@link #reserveUnguarded} is the same code without the lock, and
+ * oversells when called concurrently.
+ *
+ * @since 1.0.0
+ */
+@Service
+class InventoryService {
+
+	// Stands in for the work between reading and writing stock (pricing, fraud checks): it
+	// widens the window in which unguarded reservations overwrite each other.
+	private static final long CHECKOUT_MILLIS = 2;
+
+	private final StockRepository stock;
+
+	InventoryService(StockRepository stock) {
+		this.stock = Objects.requireNonNull(stock, "'stock' must not be null");
+	}
+
+	/**
+	 * Reserves units of a SKU while holding the lock {@code inventory:<sku>}. Large orders take
+	 * longer to process, so they lease the lock longer.
+	 * @param sku the SKU
+	 * @param quantity the units to reserve, at least 1
+	 * @return the units left
+	 * @throws InsufficientStockException if fewer than {@code quantity} are in stock
+	 * @throws io.distlock.core.LockNotAcquiredException if the lock stayed taken for 5 s
+	 */
+	@DistributedLock(name = "inventory", key = "#sku", ttl = "#quantity > 100 ? '30s' : '5s'", waitTime = "5s")
+	public long reserve(String sku, int quantity) {
+		return take(sku, quantity);
+	}
+
+	/**
+	 * Reserves units of a SKU without a lock: concurrent calls may all read the same stock and
+	 * each sell it.
+	 * @param sku the SKU
+	 * @param quantity the units to reserve, at least 1
+	 * @return the units left, as this call saw it
+	 * @throws InsufficientStockException if fewer than {@code quantity} are in stock
+	 */
+	public long reserveUnguarded(String sku, int quantity) {
+		return take(sku, quantity);
+	}
+
+	/**
+	 * Returns the units of a SKU in stock.
+	 * @param sku the SKU
+	 * @return the units, {@code 0} for an unknown SKU
+	 */
+	public long available(String sku) {
+		return this.stock.available(sku);
+	}
+
+	/**
+	 * Sets the units of a SKU in stock.
+	 * @param sku the SKU
+	 * @param units the units, not negative
+	 */
+	public void restock(String sku, long units) {
+		if (units < 0) {
+			throw new IllegalArgumentException("Stock of '" + sku + "' must not be negative, was " + units);
+		}
+		this.stock.set(sku, units);
+	}
+
+	private long take(String sku, int quantity) {
+		if (quantity < 1) {
+			throw new IllegalArgumentException("Quantity of '" + sku + "' must be at least 1, was " + quantity);
+		}
+		long available = this.stock.available(sku);
+		if (available < quantity) {
+			throw new InsufficientStockException(sku, quantity, available);
+		}
+		checkout();
+		long remaining = available - quantity;
+		this.stock.set(sku, remaining);
+		return remaining;
+	}
+
+	private static void checkout() {
+		try {
+			Thread.sleep(CHECKOUT_MILLIS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted during checkout", ex);
+		}
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.distlock.sample.inventory;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for the inventory API against the sample's own embedded Redis.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sample.embedded-redis=always")
+class InventoryIntegrationTests {
+
+	private static final int STOCK = 100;
+
+	private static final int REQUESTS = 300;
+
+	private static final int CONCURRENCY = 16;
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private StringRedisTemplate redis;
+
+	private RestClient client;
+
+	@BeforeEach
+	void createClient() {
+		this.client = RestClient.create("http://127.0.0.1:" + this.port);
+	}
+
+	@Test
+	void guardedLoadKeepsStockExact() {
+		LoadReport report = load("guarded", true);
+		assertThat(report.requested()).isEqualTo(REQUESTS);
+		assertThat(report.succeeded()).isEqualTo(STOCK);
+		assertThat(report.rejected()).isEqualTo(REQUESTS - STOCK);
+		assertThat(report.failed()).isZero();
+		assertThat(report.finalStock()).isZero();
+		assertThat(report.oversold()).isZero();
+	}
+
+	@Test
+	void unguardedLoadOversells() {
+		LoadReport report = load("unguarded", false);
+		assertThat(report.failed()).isZero();
+		assertThat(report.succeeded() + report.rejected()).isEqualTo(REQUESTS);
+		assertThat(report.oversold()).isPositive();
+	}
+
+	@Test
+	void reservationKeepsStockInRedisAndRefusesWhatIsNotThere() {
+		this.client.post().uri("/api/stock/{sku}?quantity=2", "single").retrieve().toBodilessEntity();
+		Reservation reservation = this.client.post()
+			.uri("/api/reserve/{sku}?quantity=2", "single")
+			.retrieve()
+			.body(Reservation.class);
+		assertThat(reservation).isEqualTo(new Reservation("single", 2, 0));
+		assertThat(this.redis.opsForHash().get(StockRepository.KEY, "single")).isEqualTo("0");
+		assertThatExceptionOfType(HttpClientErrorException.Conflict.class)
+			.isThrownBy(() -> this.client.post().uri("/api/reserve/{sku}", "single").retrieve().toBodilessEntity());
+		assertThat(this.client.get().uri("/api/stock/{sku}", "single").retrieve().body(StockLevel.class))
+			.isEqualTo(new StockLevel("single", 0));
+	}
+
+	@Test
+	void rejectsAQuantityBelowOne() {
+		assertThatExceptionOfType(HttpClientErrorException.BadRequest.class).isThrownBy(() -> this.client.post()
+			.uri("/api/reserve/{sku}?quantity=0", "single")
+			.retrieve()
+			.toBodilessEntity());
+	}
+
+	private LoadReport load(String sku, boolean guarded) {
+		return this.client.post()
+			.uri("/api/load?sku={sku}&stock={stock}&requests={requests}&concurrency={concurrency}&guarded={guarded}",
+					sku, STOCK, REQUESTS, CONCURRENCY, guarded)
+			.retrieve()
+			.body(LoadReport.class);
+	}
+
+}
