@@ -1,0 +1,105 @@
+package io.distlock.benchmarks.adapter;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockType;
+
+/**
+ * The lock libraries the benchmark compares, each with the role it plays in the report.
+ *
+ * @since 1.0.0
+ */
+public enum Library {
+
+	/** One SET NX PX and one compare-and-delete: what every ratio is measured against. */
+	FLOOR("raw floor", Role.FLOOR, RawFloorAdapter::new),
+
+	/** distlock's programmatic API. */
+	DISTLOCK("distlock", Role.DISTLOCK, DistlockAdapter::new),
+
+	/** distlock's {@code @DistributedLock} aspect on a Spring bean. */
+	DISTLOCK_ASPECT("distlock @DistributedLock", Role.DISTLOCK, DistlockAspectAdapter::new),
+
+	/** Redisson's RLock. */
+	REDISSON("Redisson RLock", Role.COMPETITOR, RedissonAdapter::new),
+
+	/** Spring Integration's RedisLockRegistry, spin lock (its default). */
+	SI_SPIN("Spring Integration SPIN_LOCK", Role.COMPETITOR,
+			(endpoint) -> new SpringIntegrationAdapter(endpoint, RedisLockType.SPIN_LOCK)),
+
+	/** Spring Integration's RedisLockRegistry, pub/sub lock. */
+	SI_PUB_SUB("Spring Integration PUB_SUB_LOCK", Role.COMPETITOR,
+			(endpoint) -> new SpringIntegrationAdapter(endpoint, RedisLockType.PUB_SUB_LOCK));
+
+	/**
+	 * What a library is in the comparison.
+	 */
+	public enum Role {
+
+		/** The baseline. */
+		FLOOR,
+
+		/** Ours. */
+		DISTLOCK,
+
+		/** What people use today. */
+		COMPETITOR
+
+	}
+
+	private final String label;
+
+	private final Role role;
+
+	private final Function<Endpoint, LockAdapter> opener;
+
+	Library(String label, Role role, Function<Endpoint, LockAdapter> opener) {
+		this.label = label;
+		this.role = role;
+		this.opener = opener;
+	}
+
+	/**
+	 * The name people know the library by.
+	 * @return the label
+	 */
+	public String label() {
+		return this.label;
+	}
+
+	/**
+	 * The library's role in the comparison.
+	 * @return the role
+	 */
+	public Role role() {
+		return this.role;
+	}
+
+	/**
+	 * A short key-safe name, also the namespace of the library's keys.
+	 * @return e.g. {@code si-pub-sub}
+	 */
+	public String id() {
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+	/**
+	 * Connects the library to Redis.
+	 * @param endpoint the benchmark's Redis
+	 * @return the adapter, which the caller closes
+	 */
+	public LockAdapter open(Endpoint endpoint) {
+		return this.opener.apply(endpoint);
+	}
+
+	/**
+	 * The library with this {@link #id()} or enum name.
+	 * @param name the id or name
+	 * @return the library
+	 */
+	public static Library of(String name) {
+		return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+	}
+
+}

@@ -1,0 +1,35 @@
+package io.distlock.benchmarks.adapter;
+
+import java.time.Duration;
+
+/**
+ * One lock library as the benchmark drives it: run a critical section while holding a key's lock.
+ * A callback rather than lock/unlock, so that the annotation path fits the same shape; the
+ * section starts right after the lock is acquired and the call returns right after it is released.
+ *
+ * @since 1.0.0
+ */
+public interface LockAdapter extends AutoCloseable {
+
+	/** The lease every library is given: long enough never to expire during a benchmark. */
+	Duration LEASE = Duration.ofSeconds(30);
+
+	/** The longest any library waits for a lock before failing the operation. */
+	Duration WAIT = Duration.ofSeconds(30);
+
+	/**
+	 * Blocks until {@code key} is locked, runs {@code criticalSection} and releases the lock, also
+	 * when the section throws. Thread-safe.
+	 * @param key the lock key, already unique to this library
+	 * @param criticalSection what runs while the lock is held
+	 * @throws RuntimeException if the lock could not be acquired or released
+	 */
+	void runLocked(String key, Runnable criticalSection);
+
+	/**
+	 * Releases the library's connections and threads.
+	 */
+	@Override
+	void close();
+
+}

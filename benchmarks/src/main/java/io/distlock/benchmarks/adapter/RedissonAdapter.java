@@ -1,0 +1,41 @@
+package io.distlock.benchmarks.adapter;
+
+import org.redisson.Redisson;
+import org.redisson.api.RLock;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * Redisson's {@link RLock} with its defaults: {@code lock()} waits on pub/sub and the watchdog
+ * renews the lease while held.
+ */
+final class RedissonAdapter implements LockAdapter {
+
+	private final RedissonClient client;
+
+	RedissonAdapter(Endpoint endpoint) {
+		Config config = new Config();
+		config.useSingleServer()
+			.setAddress("redis://" + endpoint.host() + ":" + endpoint.port())
+			.setConnectionPoolSize(Connections.POOL_SIZE);
+		this.client = Redisson.create(config);
+	}
+
+	@Override
+	public void runLocked(String key, Runnable criticalSection) {
+		RLock lock = this.client.getLock(key);
+		lock.lock();
+		try {
+			criticalSection.run();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.client.shutdown();
+	}
+
+}

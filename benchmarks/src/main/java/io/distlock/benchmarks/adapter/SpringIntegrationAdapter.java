@@ -1,0 +1,43 @@
+package io.distlock.benchmarks.adapter;
+
+import java.util.concurrent.locks.Lock;
+
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.integration.redis.util.RedisLockRegistry;
+import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockType;
+
+/**
+ * Spring Integration's {@link RedisLockRegistry} over a Jedis connection factory, in either lock
+ * type, otherwise with its defaults (a spin lock retries every 100ms).
+ */
+final class SpringIntegrationAdapter implements LockAdapter {
+
+	private final JedisConnectionFactory connections;
+
+	private final RedisLockRegistry registry;
+
+	SpringIntegrationAdapter(Endpoint endpoint, RedisLockType type) {
+		this.connections = Connections.springConnectionFactory(endpoint);
+		this.registry = new RedisLockRegistry(this.connections, "si", LEASE);
+		this.registry.setRedisLockType(type);
+	}
+
+	@Override
+	public void runLocked(String key, Runnable criticalSection) {
+		Lock lock = this.registry.obtain(key);
+		lock.lock();
+		try {
+			criticalSection.run();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.registry.destroy();
+		this.connections.destroy();
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.distlock.benchmarks.harness;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import io.distlock.benchmarks.adapter.Library;
+import io.distlock.benchmarks.jmh.JmhSuite;
+
+/**
+ * One run: starts the lab, runs an unrecorded warm-up round, then interleaved rounds of scenarios
+ * 1 to 5 (every scenario runs every library once per round, in an order rotated each round),
+ * scenario 6 once, and scenario 7 under JMH.
+ *
+ * @since 1.0.0
+ */
+public final class BenchmarkRun {
+
+	private BenchmarkRun() {
+	}
+
+	/**
+	 * Runs everything the settings ask for.
+	 * @param settings how long and how wide
+	 * @param log where progress goes
+	 * @return what was measured
+	 */
+	public static Results run(Settings settings, PrintStream log) {
+		Results results = new Results(settings);
+		LocalLoadScenario uncontended = LocalLoadScenario.uncontended();
+		LocalLoadScenario contended = LocalLoadScenario.contended(settings.contendingThreads());
+		RemoteLoadScenario remote = new RemoteLoadScenario();
+		List<Scenario> timed = List.of(uncontended, LocalLoadScenario.parallel(settings.parallelThreads()), contended,
+				remote, new WakeUpScenario());
+		RedisCostScenario cost = new RedisCostScenario(uncontended, contended, remote);
+		log.println("Starting redis-server, " + settings.workerJvms() + " worker JVMs and " + settings.libraries());
+		try (Lab lab = Lab.start(settings)) {
+			results.redisVersion(lab.bench().version());
+			if (settings.warmup()) {
+				round(lab, timed, settings.libraries(), null, "warm-up", log);
+			}
+			for (int round = 1; round <= settings.rounds(); round++) {
+				List<Library> order = new ArrayList<>(settings.libraries());
+				Collections.rotate(order, -(round - 1));
+				round(lab, timed, order, results, "round " + round + "/" + settings.rounds(), log);
+			}
+			for (Library library : settings.libraries()) {
+				record(results, cost, library, cost.measure(library, lab), "once", log);
+			}
+			lab.stopWorkers();
+			if (settings.jmh()) {
+				log.println("Scenario 7 under JMH");
+				results.jmh(JmhSuite.run(lab.endpoint(), settings.libraries()));
+			}
+		}
+		return results;
+	}
+
+	private static void round(Lab lab, List<Scenario> scenarios, List<Library> order, @Nullable Results results,
+			String name, PrintStream log) {
+		for (Scenario scenario : scenarios) {
+			for (Library library : order) {
+				Measurement measurement = scenario.measure(library, lab);
+				if (results != null) {
+					record(results, scenario, library, measurement, name, log);
+				}
+			}
+		}
+		if (results == null) {
+			log.println("[" + name + "] done");
+		}
+	}
+
+	private static void record(Results results, Scenario scenario, Library library, Measurement measurement,
+			String name, PrintStream log) {
+		results.add(scenario, library, measurement);
+		Metric headline = scenario.metrics().get(0);
+		log.println("[" + name + "] " + scenario.title() + " · " + library.label() + ": "
+				+ headline.format(measurement.value(headline)) + " " + headline.header()
+				+ ((measurement.violations() > 0) ? " · " + measurement.violations() + " VIOLATIONS" : "")
+				+ ((measurement.failures() > 0) ? " · " + measurement.failures() + " failures: " + measurement.note()
+						: ""));
+	}
+
+}

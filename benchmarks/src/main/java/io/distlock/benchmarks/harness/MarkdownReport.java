@@ -1,0 +1,276 @@
+package io.distlock.benchmarks.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.distlock.benchmarks.adapter.Library;
+import io.distlock.benchmarks.jmh.JmhSuite;
+
+/**
+ * Writes a run as {@code docs/benchmarks.md}: machine, method, the targets, one table per
+ * scenario with ratios to the raw floor, distlock against each competitor, and the JMH results.
+ *
+ * @since 1.0.0
+ */
+public final class MarkdownReport {
+
+	/** The command that produces the report. */
+	public static final String COMMAND = "./mvnw -pl benchmarks -am -Pbenchmarks -DskipTests verify";
+
+	private final Results results;
+
+	private final StringBuilder out = new StringBuilder();
+
+	private MarkdownReport(Results results) {
+		this.results = results;
+	}
+
+	/**
+	 * Writes the report.
+	 * @param file where to write it
+	 * @param results what was measured
+	 * @param loadBefore the load average when the run started
+	 * @param took how long the run took
+	 */
+	public static void write(Path file, Results results, String loadBefore, Duration took) {
+		MarkdownReport report = new MarkdownReport(results);
+		report.render(MachineFacts.collect(results.redisVersion(), loadBefore), took);
+		try {
+			Path parent = file.toAbsolutePath().getParent();
+			if (parent != null) {
+				Files.createDirectories(parent);
+			}
+			Files.writeString(file, report.out);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write " + file, ex);
+		}
+	}
+
+	private void render(Map<String, String> facts, Duration took) {
+		Settings settings = this.results.settings();
+		line("# Benchmarks");
+		line();
+		line("distlock side by side with Redisson and Spring Integration, against a raw floor, measured in one run "
+				+ "on one Redis. Produced by `" + COMMAND + "` (issue 7) in " + took.toMinutes() + " min "
+				+ took.toSecondsPart() + " s; rerun it to check these numbers on your machine.");
+		line();
+		line("## Machine");
+		line();
+		line("| | |");
+		line("|---|---|");
+		facts.forEach((label, value) -> line("| " + label + " | " + value + " |"));
+		line();
+		method(settings);
+		targets();
+		for (Scenario scenario : this.results.scenarios()) {
+			scenario(scenario);
+		}
+		versus();
+		jmh();
+	}
+
+	private void method(Settings settings) {
+		line("## Method");
+		line();
+		line("- **Libraries.** " + String.join("; ", settings.libraries().stream().map(Library::label).toList())
+				+ ". The raw floor is one `SET key token NX PX` to acquire and one Lua compare-and-delete "
+				+ "(`EVALSHA`) to release over a plain `JedisPool`, retrying a busy lock every 1 ms: the least any "
+				+ "correct Redis lock can do. distlock runs with its defaults (renewal on, like Redisson's "
+				+ "watchdog); Spring Integration with its defaults (a spin lock retries every 100 ms). Every "
+				+ "library gets a 30 s lease and a pool of 32 connections; each has its own key namespace.");
+		line("- **Interleaved rounds.** " + (settings.warmup() ? "After an unrecorded warm-up round, " : "")
+				+ settings.rounds() + " rounds; in each "
+				+ "round every scenario runs every library once (A B C … then A B C … again), in an order rotated "
+				+ "every round. Tables show the **median over the rounds**; for the maximum wait also the worst "
+				+ "round. Windows: " + millis(settings.window()) + " for scenarios 1–3, "
+				+ millis(settings.remoteWindow()) + " for scenario 4, " + settings.wakeUps()
+				+ " timed wake-ups per round for scenario 5.");
+		line("- **Witness.** Every critical section enters and leaves a slot of memory the libraries never see "
+				+ "(off-heap in one JVM, a file mapped by all worker JVMs across processes) with an atomic add; an "
+				+ "entry that finds the slot taken is a **violation**. A library with violations is marked and not "
+				+ "ranked.");
+		line("- **Processes.** Scenarios 4 and 5 run in " + settings.workerJvms() + " worker JVMs ("
+				+ settings.threadsPerWorker() + " threads each in scenario 4), started once; they take jobs from a "
+				+ "second redis-server, so control traffic never reaches the measured one. Cross-process times use "
+				+ "`System.nanoTime()`, one monotonic clock for the whole machine on Linux.");
+		line();
+	}
+
+	private void targets() {
+		line("## Targets (issue 7)");
+		line();
+		line("For distlock's programmatic path; ratios of medians from this run.");
+		line();
+		line("| target | measured | met |");
+		line("|---|---|---|");
+		for (Targets.Row row : Targets.judge(this.results)) {
+			String met = (row.met() == null) ? "–" : (row.met() ? "✅ yes" : "❌ no");
+			line("| " + row.target() + " | " + row.measured() + " | " + met + " |");
+		}
+		line();
+		line("Where a target is missed, [benchmarks/README.md]"
+				+ "(../benchmarks/README.md#where-distlock-misses-a-target-and-why) says what limits it, with the "
+				+ "measurements.");
+		line();
+	}
+
+	private void scenario(Scenario scenario) {
+		List<Metric> metrics = scenario.metrics();
+		Metric headline = metrics.get(0);
+		boolean ratios = !scenario.title().startsWith("6.");
+		line("## " + scenario.title());
+		line();
+		line(scenario.workload());
+		line();
+		StringBuilder header = new StringBuilder("| library |");
+		StringBuilder rule = new StringBuilder("|---|");
+		for (Metric metric : metrics) {
+			header.append(' ').append(metric.header()).append(" |");
+			rule.append("---:|");
+			if (ratios && metric == headline) {
+				header.append(" vs floor |");
+				rule.append("---:|");
+			}
+		}
+		line(header + " violations | failures |");
+		line(rule + "---:|---:|");
+		Optional<Summary> floor = this.results.summary(scenario, Library.FLOOR);
+		for (Library library : this.results.settings().libraries()) {
+			Optional<Summary> found = this.results.summary(scenario, library);
+			if (found.isEmpty()) {
+				continue;
+			}
+			Summary summary = found.get();
+			StringBuilder row = new StringBuilder("| " + label(library, summary) + " |");
+			for (Metric metric : metrics) {
+				row.append(' ').append(metric.format(summary.median(metric)));
+				if (metric == Metric.WAIT_MAX) {
+					row.append(" (").append(metric.format(summary.worst(metric))).append(')');
+				}
+				row.append(" |");
+				if (ratios && metric == headline) {
+					row.append(' ').append(floor.map((it) -> ratio(summary.median(metric) / it.median(metric)))
+						.orElse("–")).append(" |");
+				}
+			}
+			line(row + " " + summary.violations() + " | " + summary.failures() + " |");
+		}
+		line();
+		if (!ratios) {
+			for (Library library : this.results.settings().libraries()) {
+				this.results.summary(scenario, library)
+					.ifPresent((summary) -> line("- " + library.label() + ": " + summary.note()));
+			}
+			line();
+		}
+		else {
+			for (Library library : this.results.settings().libraries()) {
+				this.results.summary(scenario, library)
+					.filter((summary) -> summary.failures() > 0)
+					.ifPresent((summary) -> line("- " + library.label() + " failed " + summary.failures()
+							+ " operations, first: `" + summary.note() + "`"));
+			}
+		}
+	}
+
+	private void versus() {
+		List<Library> competitors = this.results.settings()
+			.libraries()
+			.stream()
+			.filter((library) -> library.role() == Library.Role.COMPETITOR)
+			.toList();
+		if (competitors.isEmpty() || !this.results.settings().libraries().contains(Library.DISTLOCK)) {
+			return;
+		}
+		line("## distlock against each competitor");
+		line();
+		line("How many times better distlock's programmatic path is, per scenario's headline metric: its value over "
+				+ "the competitor's for throughput, the competitor's over its own for latency (above 1: distlock "
+				+ "is better).");
+		line();
+		StringBuilder header = new StringBuilder("| scenario |");
+		StringBuilder rule = new StringBuilder("|---|");
+		competitors.forEach((library) -> {
+			header.append(' ').append(library.label()).append(" |");
+			rule.append("---:|");
+		});
+		line(header.toString());
+		line(rule.toString());
+		for (Scenario scenario : this.results.scenarios()) {
+			if (scenario.title().startsWith("6.")) {
+				continue;
+			}
+			Metric headline = scenario.metrics().get(0);
+			Optional<Summary> ours = this.results.summary(scenario, Library.DISTLOCK);
+			StringBuilder row = new StringBuilder("| " + scenario.title() + " (" + headline.header() + ") |");
+			for (Library competitor : competitors) {
+				Optional<Summary> theirs = this.results.summary(scenario, competitor);
+				String cell = "–";
+				if (ours.isPresent() && theirs.isPresent()) {
+					double mine = ours.get().median(headline);
+					double other = theirs.get().median(headline);
+					cell = ratio(headline.higherIsBetter() ? mine / other : other / mine)
+							+ (theirs.get().clean() ? "" : " (competitor had violations)");
+				}
+				row.append(' ').append(cell).append(" |");
+			}
+			line(row.toString());
+		}
+		line();
+	}
+
+	private void jmh() {
+		List<JmhSuite.Score> scores = this.results.jmh();
+		if (scores.isEmpty()) {
+			return;
+		}
+		line("## 7. Aspect overhead and allocation (JMH)");
+		line();
+		line("JMH 1.37, one fork, average time per operation with its 99.9% error, and `-prof gc` bytes allocated "
+				+ "per operation (all threads of the JVM, so a library's background threads count). One thread, "
+				+ "uncontended, fresh keys made before measuring.");
+		line();
+		line("| benchmark | parameter | µs/op | ± | B/op |");
+		line("|---|---|---:|---:|---:|");
+		for (JmhSuite.Score score : scores) {
+			String parameter = score.params().values().stream().findFirst().orElse("");
+			if (score.params().containsKey("library")) {
+				parameter = Library.valueOf(parameter).label();
+			}
+			line("| " + score.benchmark() + " | " + parameter + " | "
+					+ String.format(Locale.ROOT, "%.2f | %.2f | %,.0f |", score.score(), score.error(),
+							score.bytesPerOperation()));
+		}
+		line();
+	}
+
+	private static String label(Library library, Summary summary) {
+		String label = (library.role() == Library.Role.DISTLOCK) ? "**" + library.label() + "**" : library.label();
+		return summary.clean() ? label : label + " ⚠ **" + summary.violations() + " violations, not ranked**";
+	}
+
+	private static String ratio(double value) {
+		return String.format(Locale.ROOT, "%.2f×", value);
+	}
+
+	private static String millis(Duration duration) {
+		return duration.toMillis() + " ms";
+	}
+
+	private void line(String text) {
+		this.out.append(text).append('\n');
+	}
+
+	private void line() {
+		this.out.append('\n');
+	}
+
+}

@@ -1,0 +1,89 @@
+package io.distlock.benchmarks.harness;
+
+import java.util.Locale;
+
+/**
+ * A number a scenario reports, with its unit and which way is better.
+ */
+enum Metric {
+
+	OPS_PER_SECOND("ops/s", true, "%,.0f"),
+
+	HAND_OFFS_PER_SECOND("hand-offs/s", true, "%,.0f"),
+
+	CYCLE_P50("p50 µs", false, "%,.0f"),
+
+	CYCLE_P99("p99 µs", false, "%,.0f"),
+
+	CYCLE_P999("p99.9 µs", false, "%,.0f"),
+
+	WAIT_P99("p99 wait ms", false, "%,.1f"),
+
+	WAIT_MAX("max wait ms", false, "%,.1f"),
+
+	WAKE_MEDIAN("median µs", false, "%,.0f"),
+
+	WAKE_P99("p99 µs", false, "%,.0f"),
+
+	UNCONTENDED_SENT("sent / uncontended cycle", false, "%.2f"),
+
+	UNCONTENDED_EXECUTED("executed / uncontended cycle", false, "%.2f"),
+
+	LOCAL_HAND_OFF_SENT("sent / hand-off, 1 JVM", false, "%.2f"),
+
+	LOCAL_HAND_OFF_EXECUTED("executed / hand-off, 1 JVM", false, "%.2f"),
+
+	REMOTE_HAND_OFF_SENT("sent / hand-off, across JVMs", false, "%.2f"),
+
+	REMOTE_HAND_OFF_EXECUTED("executed / hand-off, across JVMs", false, "%.2f");
+
+	private final String header;
+
+	private final boolean higherIsBetter;
+
+	private final String format;
+
+	Metric(String header, boolean higherIsBetter, String format) {
+		this.header = header;
+		this.higherIsBetter = higherIsBetter;
+		this.format = format;
+	}
+
+	String header() {
+		return this.header;
+	}
+
+	boolean higherIsBetter() {
+		return this.higherIsBetter;
+	}
+
+	String format(double value) {
+		return String.format(Locale.ROOT, this.format, value);
+	}
+
+	/**
+	 * This metric of a load run, for the metrics a load run has.
+	 */
+	double of(LoadLoop.Result result) {
+		return switch (this) {
+			case OPS_PER_SECOND, HAND_OFFS_PER_SECOND -> result.perSecond();
+			case CYCLE_P50 -> micros(result.cycles().percentile(0.50));
+			case CYCLE_P99 -> micros(result.cycles().percentile(0.99));
+			case CYCLE_P999 -> micros(result.cycles().percentile(0.999));
+			case WAIT_P99 -> millis(result.waits().percentile(0.99));
+			case WAIT_MAX -> millis(result.waits().max());
+			case WAKE_MEDIAN -> micros(result.waits().percentile(0.50));
+			case WAKE_P99 -> micros(result.waits().percentile(0.99));
+			default -> throw new IllegalArgumentException(this + " is not measured by a load run");
+		};
+	}
+
+	private static double micros(long nanos) {
+		return nanos / 1e3;
+	}
+
+	private static double millis(long nanos) {
+		return nanos / 1e6;
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.distlock.benchmarks.harness;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.distlock.benchmarks.adapter.Library;
+
+/**
+ * How long and how wide a run is.
+ *
+ * @param libraries the libraries compared, the raw floor first
+ * @param rounds measured rounds; every scenario runs every library once per round, interleaved
+ * @param warmup whether an unrecorded round runs first (JIT, connections, scripts)
+ * @param window how long scenarios 1 to 3 run per library and round
+ * @param remoteWindow how long scenario 4 runs per library and round
+ * @param parallelThreads threads of scenario 2, on distinct keys
+ * @param contendingThreads threads of scenario 3, on one key
+ * @param workerJvms worker JVMs of scenario 4
+ * @param threadsPerWorker threads per worker JVM in scenario 4
+ * @param wakeUps wake-ups timed per library and round in scenario 5
+ * @param wakeHold how long the holder keeps the lock after the waiter started waiting
+ * @param costWindow how long each workload of scenario 6 runs
+ * @param workerJvmOptions options of the worker JVMs
+ * @param jmh whether scenario 7 (JMH) runs
+ * @since 1.0.0
+ */
+public record Settings(List<Library> libraries, int rounds, boolean warmup, Duration window, Duration remoteWindow,
+		int parallelThreads, int contendingThreads, int workerJvms, int threadsPerWorker, int wakeUps,
+		Duration wakeHold, Duration costWindow, List<String> workerJvmOptions, boolean jmh) {
+
+	/**
+	 * The full run that writes docs/benchmarks.md: about seven minutes on two cores.
+	 * @return the settings
+	 */
+	public static Settings full() {
+		return new Settings(List.of(Library.values()), 5, true, Duration.ofSeconds(1), Duration.ofMillis(1500), 16, 8,
+				3, 2, 25, Duration.ofMillis(20), Duration.ofSeconds(1), List.of("-Xmx256m"), true);
+	}
+
+	/**
+	 * A run of seconds that only shows every library works under every scenario.
+	 * @return the settings
+	 */
+	public static Settings smoke() {
+		return new Settings(List.of(Library.values()), 1, false, Duration.ofMillis(150), Duration.ofMillis(200), 4, 4,
+				2, 2, 3, Duration.ofMillis(10), Duration.ofMillis(100),
+				List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"), false);
+	}
+
+	/**
+	 * These settings with fewer rounds and shorter windows, for a quick look while developing.
+	 * @return the settings
+	 */
+	public Settings quick() {
+		return new Settings(this.libraries, 2, false, Duration.ofMillis(500), Duration.ofMillis(700),
+				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, 8, this.wakeHold,
+				Duration.ofMillis(500), this.workerJvmOptions, this.jmh);
+	}
+
+	/**
+	 * These settings for other libraries.
+	 * @param libraries the libraries, the raw floor first if present
+	 * @return the settings
+	 */
+	public Settings withLibraries(List<Library> libraries) {
+		return new Settings(List.copyOf(libraries), this.rounds, this.warmup, this.window, this.remoteWindow,
+				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, this.wakeUps,
+				this.wakeHold, this.costWindow, this.workerJvmOptions, this.jmh);
+	}
+
+	/**
+	 * These settings with or without JMH.
+	 * @param jmh whether scenario 7 runs
+	 * @return the settings
+	 */
+	public Settings withJmh(boolean jmh) {
+		return new Settings(this.libraries, this.rounds, this.warmup, this.window, this.remoteWindow,
+				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, this.wakeUps,
+				this.wakeHold, this.costWindow, this.workerJvmOptions, jmh);
+	}
+
+}
