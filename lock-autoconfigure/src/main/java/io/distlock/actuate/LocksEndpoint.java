@@ -1,19 +1,22 @@
 package io.distlock.actuate;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import io.distlock.core.LocalLockState;
 import io.distlock.core.LockIntrospector;
+import io.distlock.leader.LeaderElection;
 
 /**
- * The read-only {@code locks} endpoint: the locks this instance holds now and the requests
- * waiting per key.
+ * The read-only {@code locks} endpoint: the locks this instance holds now, the requests waiting
+ * per key, and this instance's role in each leader election.
  *
  * @since 1.0.0
  */
@@ -22,12 +25,16 @@ public class LocksEndpoint {
 
 	private final LockIntrospector locks;
 
+	private final List<LeaderElection> elections;
+
 	/**
 	 * Creates the endpoint.
 	 * @param locks the lock manager to show
+	 * @param elections the leader elections this node takes part in
 	 */
-	public LocksEndpoint(LockIntrospector locks) {
+	public LocksEndpoint(LockIntrospector locks, List<LeaderElection> elections) {
 		this.locks = Objects.requireNonNull(locks, "'locks' must not be null");
+		this.elections = List.copyOf(elections);
 	}
 
 	/**
@@ -41,7 +48,8 @@ public class LocksEndpoint {
 			.sorted(Comparator.comparing(LocalLockState::key))
 			.toList();
 		return new LocksDescriptor(states.stream().filter(LocalLockState::held).toList(),
-				states.stream().filter((state) -> state.waiting() > 0).map(WaitingDescriptor::of).toList());
+				states.stream().filter((state) -> state.waiting() > 0).map(WaitingDescriptor::of).toList(),
+				this.elections.stream().map(ElectionDescriptor::of).toList());
 	}
 
 	/**
@@ -49,10 +57,30 @@ public class LocksEndpoint {
 	 *
 	 * @param held the locks this instance holds now
 	 * @param waiting the keys this instance's requests wait for
+	 * @param elections this instance's role in each leader election
 	 * @since 1.0.0
 	 */
-	public record LocksDescriptor(List<LocalLockState> held, List<WaitingDescriptor> waiting)
-			implements OperationResponseBody {
+	public record LocksDescriptor(List<LocalLockState> held, List<WaitingDescriptor> waiting,
+			List<ElectionDescriptor> elections) implements OperationResponseBody {
+	}
+
+	/**
+	 * This instance's role in one leader election.
+	 *
+	 * @param name the election's name
+	 * @param role {@code leader} or {@code follower}
+	 * @param fencingToken the current term's token when leading, else {@code -1}
+	 * @param leaderSince when the current term started, {@code null} when following
+	 * @since 1.0.0
+	 */
+	public record ElectionDescriptor(String name, String role, long fencingToken, @Nullable Instant leaderSince) {
+
+		static ElectionDescriptor of(LeaderElection election) {
+			Instant since = election.leaderSince().orElse(null);
+			return new ElectionDescriptor(election.name(), (since != null) ? "leader" : "follower",
+					election.fencingToken(), since);
+		}
+
 	}
 
 	/**

@@ -34,6 +34,12 @@ final class KeyQueue {
 
 	boolean retired;
 
+	/** Whether the backend may hold a record of this process waiting, made by a busy attempt. */
+	boolean waiterRecorded;
+
+	/** Whether the queue retired with such a record, which must then be withdrawn. */
+	boolean abandoned;
+
 	boolean attemptInFlight;
 
 	boolean wakePending;
@@ -83,6 +89,7 @@ final class KeyQueue {
 		this.front = pollLive();
 		if (this.front == null && this.waiting.isEmpty()) {
 			this.retired = true;
+			this.abandoned = this.waiterRecorded;
 			if (this.watch != null) {
 				this.watch.close();
 				this.watch = null;

@@ -243,6 +243,8 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		queue.lock.lock();
 		try {
 			queue.attemptInFlight = false;
+			// Acquiring removed this process's waiter record, if it had one.
+			queue.waiterRecorded = false;
 		}
 		finally {
 			queue.lock.unlock();
@@ -256,9 +258,13 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		queue.lock.lock();
 		try {
 			queue.attemptInFlight = false;
-			if (queue.retries++ == 0 && retryAfter != null) {
-				acquisition.markContended();
+			if (retryAfter != null) {
+				queue.waiterRecorded = true;
+				if (queue.retries == 0) {
+					acquisition.markContended();
+				}
 			}
+			queue.retries++;
 			long remaining = acquisition.deadline() - System.nanoTime();
 			if (!acquisition.isWaiting() || remaining <= 0) {
 				over = true;
@@ -486,6 +492,8 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 				return false;
 			}
 			queue.front = next;
+			// Handing off removed this process's waiter record, if it had one.
+			queue.waiterRecorded = false;
 		}
 		finally {
 			queue.lock.unlock();
@@ -534,8 +542,17 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	}
 
 	private void retire(KeyQueue queue) {
-		if (queue.retired) {
-			this.queues.remove(queue.key, queue);
+		if (queue.retired && this.queues.remove(queue.key, queue) && queue.abandoned) {
+			this.workers.execute(() -> abandon(queue.key));
+		}
+	}
+
+	private void abandon(String key) {
+		try {
+			this.backend.abandon(key);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not withdraw this process's wait for lock '{}'; it expires with the wait", key, ex);
 		}
 	}
 

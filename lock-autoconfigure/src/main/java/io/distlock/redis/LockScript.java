@@ -20,6 +20,8 @@ final class LockScript {
 
 	static final LockScript RENEW = load("renew.lua");
 
+	static final LockScript ABANDON = load("abandon.lua");
+
 	private final String name;
 
 	private final byte[] body;

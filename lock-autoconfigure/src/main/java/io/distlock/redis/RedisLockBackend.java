@@ -63,6 +63,11 @@ final class RedisLockBackend implements LockBackend {
 	}
 
 	@Override
+	public void abandon(String key) {
+		this.scripts.run(LockScript.ABANDON, redisKey(key), this.processId);
+	}
+
+	@Override
 	public boolean renew(String key, String owner, Duration ttl) {
 		return this.scripts.run(LockScript.RENEW, redisKey(key), bytes(owner), millis(ttl)) == 1;
 	}

@@ -369,6 +369,27 @@ class RedisLockManagerIntegrationTests {
 		assertThat(this.jedis.dbSize()).isZero();
 	}
 
+	@Test
+	void aProcessThatStopsWaitingWithdrawsItsWaitSoTheReleaseFreesTheKey() throws Exception {
+		RedisLockManager holder = manager();
+		RedisLockManager waiter = manager();
+		LockHandle held = holder.acquire(LockRequest.of("withdrawn", Duration.ofSeconds(10)));
+		LockHandle waiting = waiter.lock("withdrawn", Duration.ofSeconds(10), Duration.ofSeconds(60));
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (this.jedis.hkeys("lock:withdrawn").stream().noneMatch((field) -> field.startsWith("w:"))) {
+			assertThat(System.nanoTime() - deadline).as("waiter recorded").isNegative();
+			Thread.sleep(10);
+		}
+		waiting.cancel();
+		while (this.jedis.hkeys("lock:withdrawn").stream().anyMatch((field) -> field.startsWith("w:"))) {
+			assertThat(System.nanoTime() - deadline).as("waiter withdrawn").isNegative();
+			Thread.sleep(10);
+		}
+		held.unlock();
+		// No waiter left to reserve the lock for: the release deletes the key at once.
+		assertThat(this.jedis.exists("lock:withdrawn")).isFalse();
+	}
+
 	private static final class CountingListener implements LockListener {
 
 		final AtomicInteger lost = new AtomicInteger();

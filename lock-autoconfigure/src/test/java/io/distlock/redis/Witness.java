@@ -8,7 +8,7 @@ import redis.clients.jedis.Jedis;
  * non-atomic read-modify-write counter loses increments when sections overlap, and a fenced
  * write accepts only tokens higher than every token seen.
  */
-final class Witness implements AutoCloseable {
+public final class Witness implements AutoCloseable {
 
 	private static final String FENCED_WRITE = """
 			local highest = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -21,18 +21,35 @@ final class Witness implements AutoCloseable {
 
 	private final Jedis jedis;
 
-	Witness(String host, int port) {
+	private final String namespace;
+
+	public Witness(String host, int port) {
+		this(host, port, "");
+	}
+
+	/**
+	 * A witness whose occupancy counts live under {@code namespace}, so that a killed worker of
+	 * another test, whose last write may still arrive, cannot disturb them.
+	 */
+	public Witness(String host, int port, String namespace) {
 		this.jedis = new Jedis(host, port);
+		this.namespace = namespace;
 	}
 
-	void enter() {
-		if (this.jedis.incr("occupancy") > 1) {
-			this.jedis.incr("overlaps");
+	/**
+	 * Records an entry.
+	 * @return whether another section was inside at the same time
+	 */
+	public boolean enter() {
+		if (this.jedis.incr(this.namespace + "occupancy") > 1) {
+			this.jedis.incr(this.namespace + "overlaps");
+			return true;
 		}
+		return false;
 	}
 
-	void exit() {
-		this.jedis.decr("occupancy");
+	public void exit() {
+		this.jedis.decr(this.namespace + "occupancy");
 	}
 
 	void increment(long pauseMillis) throws InterruptedException {
@@ -44,12 +61,12 @@ final class Witness implements AutoCloseable {
 		this.jedis.set("counter", Long.toString(current + 1));
 	}
 
-	boolean fencedWrite(long token) {
+	public boolean fencedWrite(long token) {
 		return (Long) this.jedis.eval(FENCED_WRITE, 1, "fenced", Long.toString(token)) == 1;
 	}
 
-	long count(String name) {
-		String value = this.jedis.get(name);
+	public long count(String name) {
+		String value = this.jedis.get(this.namespace + name);
 		return (value != null) ? Long.parseLong(value) : 0;
 	}
 

@@ -1,5 +1,6 @@
 package io.distlock.autoconfigure.actuate;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -14,7 +15,9 @@ import org.springframework.context.annotation.Configuration;
 import io.distlock.actuate.DistributedLockHealthIndicator;
 import io.distlock.actuate.LocksEndpoint;
 import io.distlock.autoconfigure.DistributedLockAutoConfiguration;
+import io.distlock.autoconfigure.leader.LeaderElectionAutoConfiguration;
 import io.distlock.core.LockIntrospector;
+import io.distlock.leader.LeaderElection;
 
 /**
  * Auto-configures the {@code locks} endpoint (exposed only when the user exposes it) and the
@@ -22,7 +25,7 @@ import io.distlock.core.LockIntrospector;
  *
  * @since 1.0.0
  */
-@AutoConfiguration(after = DistributedLockAutoConfiguration.class)
+@AutoConfiguration(after = { DistributedLockAutoConfiguration.class, LeaderElectionAutoConfiguration.class })
 @ConditionalOnBean(LockIntrospector.class)
 public final class DistributedLockActuatorAutoConfiguration {
 
@@ -33,8 +36,8 @@ public final class DistributedLockActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		LocksEndpoint locksEndpoint(LockIntrospector locks) {
-			return new LocksEndpoint(locks);
+		LocksEndpoint locksEndpoint(LockIntrospector locks, ObjectProvider<LeaderElection> elections) {
+			return new LocksEndpoint(locks, elections.orderedStream().toList());
 		}
 
 	}

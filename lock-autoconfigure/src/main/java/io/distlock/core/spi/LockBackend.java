@@ -43,6 +43,14 @@ public interface LockBackend extends AutoCloseable {
 	ReleaseOutcome release(String key, String owner, @Nullable HandOff next);
 
 	/**
+	 * Tells the backend this process no longer waits for {@code key}, so it can forget what
+	 * {@link #tryAcquire} recorded about the waiter. Advisory: a backend that recorded nothing
+	 * does nothing, and a failure only costs fairness until that record expires.
+	 * @param key the lock key
+	 */
+	void abandon(String key);
+
+	/**
 	 * Sets the lease of a lock {@code owner} holds to {@code ttl} from now.
 	 * @param key the lock key
 	 * @param owner the owner token
