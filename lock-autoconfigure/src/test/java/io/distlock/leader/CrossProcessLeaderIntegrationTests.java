@@ -5,17 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.distlock.redis.Witness;
+import io.distlock.redis.WitnessedRedis;
 import io.distlock.testsupport.JavaProcess;
-import io.distlock.testsupport.RedisExtension;
-import io.distlock.testsupport.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,22 +26,9 @@ class CrossProcessLeaderIntegrationTests {
 	private static final Duration STARTUP = Duration.ofSeconds(30);
 
 	@RegisterExtension
-	static final RedisExtension redis = new RedisExtension();
-
-	private static RedisServer witnessServer;
-
-	@BeforeAll
-	static void startWitness() {
-		witnessServer = redis.startAnother();
-	}
+	static final WitnessedRedis redis = new WitnessedRedis();
 
 	private final List<JavaProcess> workers = new ArrayList<>();
-
-	@BeforeEach
-	void clean() {
-		redis.flushAll();
-		witnessServer.flushAll();
-	}
 
 	@AfterEach
 	void killWorkers() {
@@ -51,8 +36,8 @@ class CrossProcessLeaderIntegrationTests {
 	}
 
 	private JavaProcess worker(String name, long ttlMillis, long yieldEveryMillis, long runMillis) {
-		JavaProcess worker = JavaProcess.start(LeaderWorker.class, List.of("-Xmx128m", "-XX:+UseSerialGC"), redis.server().host(),
-				Integer.toString(redis.server().port()), Integer.toString(witnessServer.port()), name,
+		JavaProcess worker = JavaProcess.start(LeaderWorker.class, List.of("-Xmx128m", "-XX:+UseSerialGC"),
+				redis.locks().host(), Integer.toString(redis.locks().port()), Integer.toString(redis.witness().port()), name,
 				Long.toString(ttlMillis), Long.toString(yieldEveryMillis), Long.toString(runMillis));
 		this.workers.add(worker);
 		return worker;
@@ -76,17 +61,18 @@ class CrossProcessLeaderIntegrationTests {
 			assertThat(process.waitFor(Duration.ofSeconds(60))).as(process.output()).isZero();
 			terms += (int) process.output().lines().filter((line) -> line.startsWith("LEADER")).count();
 		}
+		// Grants, revocations and detected overlaps of every worker, on one monotonic clock.
 		String events = this.workers.stream()
 			.map((process) -> process.pid() + ":\n" + process.output()
 				.lines()
 				.filter((line) -> !line.startsWith("WORK"))
-				.collect(java.util.stream.Collectors.joining("\n")))
-			.collect(java.util.stream.Collectors.joining("\n"));
-		try (Witness witness = new Witness(witnessServer.host(), witnessServer.port(), "terms:")) {
+				.collect(Collectors.joining("\n")))
+			.collect(Collectors.joining("\n"));
+		try (Witness witness = new Witness(redis.witness().host(), redis.witness().port(), "terms:")) {
 			assertThat(witness.count("overlaps")).as(events).isZero();
 		}
 		assertThat(terms).isGreaterThanOrEqualTo(3);
-		assertThat(redis.server().dbSize()).isZero();
+		assertThat(redis.locks().dbSize()).isZero();
 	}
 
 	@Test

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,8 +12,6 @@ import io.distlock.core.LockRequest;
 import io.distlock.core.LockResult;
 import io.distlock.core.LockStatus;
 import io.distlock.testsupport.JavaProcess;
-import io.distlock.testsupport.RedisExtension;
-import io.distlock.testsupport.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,24 +24,11 @@ class CrossProcessIntegrationTests {
 	private static final Duration STARTUP = Duration.ofSeconds(30);
 
 	@RegisterExtension
-	static final RedisExtension redis = new RedisExtension();
-
-	private static RedisServer witnessServer;
-
-	@BeforeAll
-	static void startWitness() {
-		witnessServer = redis.startAnother();
-	}
-
-	@BeforeEach
-	void clean() {
-		redis.flushAll();
-		witnessServer.flushAll();
-	}
+	static final WitnessedRedis redis = new WitnessedRedis();
 
 	private static String[] workerArgs(String mode, String key, String... more) {
-		List<String> args = new ArrayList<>(List.of(mode, redis.server().host(), Integer.toString(redis.server().port()),
-				Integer.toString(witnessServer.port()), key));
+		List<String> args = new ArrayList<>(List.of(mode, redis.locks().host(), Integer.toString(redis.locks().port()),
+				Integer.toString(redis.witness().port()), key));
 		args.addAll(List.of(more));
 		return args.toArray(new String[0]);
 	}
@@ -67,11 +50,11 @@ class CrossProcessIntegrationTests {
 			assertThat(process.waitFor(Duration.ofMinutes(3))).as(process.output()).isZero();
 			assertThat(process.output()).contains("DONE");
 		}
-		try (Witness witness = new Witness(witnessServer.host(), witnessServer.port())) {
+		try (Witness witness = new Witness(redis.witness().host(), redis.witness().port())) {
 			assertThat(witness.count("overlaps")).isZero();
 			assertThat(witness.count("counter")).isEqualTo((long) processes * threads * iterations);
 		}
-		assertThat(redis.server().dbSize()).isZero();
+		assertThat(redis.locks().dbSize()).isZero();
 	}
 
 	@Test
@@ -79,7 +62,7 @@ class CrossProcessIntegrationTests {
 		Duration ttl = Duration.ofSeconds(2);
 		JavaProcess holder = worker("hold", "crash", Long.toString(ttl.toMillis()));
 		holder.awaitLine((line) -> line.startsWith("HELD"), STARTUP);
-		try (TestRedis.Manager manager = TestRedis.Manager.start(redis.server().host(), redis.server().port())) {
+		try (TestRedis.Manager manager = TestRedis.Manager.start(redis.locks().host(), redis.locks().port())) {
 			holder.kill();
 			long killedAt = System.nanoTime();
 			LockResult result = manager.locks().lock("crash", Duration.ofSeconds(10), Duration.ofSeconds(10)).await();
@@ -96,8 +79,8 @@ class CrossProcessIntegrationTests {
 		String held = holder.awaitLine((line) -> line.startsWith("HELD"), STARTUP);
 		long staleToken = Long.parseLong(held.substring("HELD ".length()));
 		holder.pause();
-		try (TestRedis.Manager manager = TestRedis.Manager.start(redis.server().host(), redis.server().port());
-				Witness witness = new Witness(witnessServer.host(), witnessServer.port())) {
+		try (TestRedis.Manager manager = TestRedis.Manager.start(redis.locks().host(), redis.locks().port());
+				Witness witness = new Witness(redis.witness().host(), redis.witness().port())) {
 			LockHandle current = manager.locks().acquire(LockRequest.of("paused", Duration.ofSeconds(10))
 				.withWaitTime(Duration.ofSeconds(10)));
 			assertThat(current.fencingToken()).isGreaterThan(staleToken);

@@ -1,6 +1,7 @@
 package io.distlock.benchmarks.adapter;
 
 import java.time.Duration;
+import java.util.concurrent.locks.Lock;
 
 /**
  * One lock library as the benchmark drives it: run a critical section while holding a key's lock.
@@ -25,6 +26,21 @@ public interface LockAdapter extends AutoCloseable {
 	 * @throws RuntimeException if the lock could not be acquired or released
 	 */
 	void runLocked(String key, Runnable criticalSection);
+
+	/**
+	 * Runs {@code criticalSection} holding a {@link Lock}, the shape both competitors offer.
+	 * @param lock the lock to take and release
+	 * @param criticalSection what to run while holding it
+	 */
+	static void runHolding(Lock lock, Runnable criticalSection) {
+		lock.lock();
+		try {
+			criticalSection.run();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
 
 	/**
 	 * Releases the library's connections and threads.

@@ -23,14 +23,7 @@ final class RedissonAdapter implements LockAdapter {
 
 	@Override
 	public void runLocked(String key, Runnable criticalSection) {
-		RLock lock = this.client.getLock(key);
-		lock.lock();
-		try {
-			criticalSection.run();
-		}
-		finally {
-			lock.unlock();
-		}
+		LockAdapter.runHolding(this.client.getLock(key), criticalSection);
 	}
 
 	@Override

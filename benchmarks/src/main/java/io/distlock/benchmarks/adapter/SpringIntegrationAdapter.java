@@ -1,6 +1,5 @@
 package io.distlock.benchmarks.adapter;
 
-import java.util.concurrent.locks.Lock;
 
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.integration.redis.util.RedisLockRegistry;
@@ -24,14 +23,7 @@ final class SpringIntegrationAdapter implements LockAdapter {
 
 	@Override
 	public void runLocked(String key, Runnable criticalSection) {
-		Lock lock = this.registry.obtain(key);
-		lock.lock();
-		try {
-			criticalSection.run();
-		}
-		finally {
-			lock.unlock();
-		}
+		LockAdapter.runHolding(this.registry.obtain(key), criticalSection);
 	}
 
 	@Override
