@@ -8,8 +8,22 @@ import java.lang.annotation.Target;
 
 /**
  * Runs the annotated method of a Spring bean only while holding a distributed lock: the lock is
- * taken before the method runs and released when it returns or throws. Inside, the handle is
+ * taken before the method runs and released when its work is done. Inside, the handle is
  * {@link io.distlock.core.LockContext#current()}, which gives its fencing token.
+ * <p>
+ * When the work is done depends on the return type:
+ * <ul>
+ * <li>a plain value, {@code Optional} or {@code void}: when the method returns or throws;</li>
+ * <li>{@code CompletableFuture} or {@code CompletionStage}: when the returned stage completes,
+ * with a value, an error or by cancellation; the lock is taken, blocking, before the method runs,
+ * and the caller gets a stage that completes once the lock is released;</li>
+ * <li>Reactor's {@code Mono} or {@code Flux}: per subscription, when it completes, fails or is
+ * cancelled; nothing is taken when the method is called, each subscription takes the lock without
+ * blocking a thread and then invokes the method, and the handle is in the Reactor
+ * {@code Context} under {@code LockHandle.class}.</li>
+ * </ul>
+ * Any other asynchronous type ({@code Future}, other reactive types, Kotlin suspending
+ * functions) fails start-up, since its lock would be released before the work is done.
  * <p>
  * The lock key is {@code distlock.key-prefix} + {@link #name()}, plus {@code ":"} and the value
  * of {@link #key()} when a key is given, so
@@ -31,8 +45,10 @@ import java.lang.annotation.Target;
  * {@link OnLockFailure#SKIP} on a method returning a primitive fails application start-up.
  * <p>
  * The lock surrounds {@code @Transactional} on the same method (it is released after commit)
- * unless {@code distlock.aspect-order} says otherwise. Methods returning
- * {@code CompletionStage}, {@code Future} or reactive types are refused at start-up for now.
+ * unless {@code distlock.aspect-order} says otherwise. {@code @Async} runs first by default,
+ * whatever that order (its post-processor puts its advice in front of existing advice), so the
+ * lock is taken on the executor thread and guards the work; where {@code @Async} is made to run
+ * inside the lock, the method must return {@code CompletableFuture}, else start-up fails.
  * <p>
  * Put it on a public method of the bean's class (or a superclass it inherits unchanged), not on
  * an interface method: like every AspectJ pointcut, the aspect does not see annotations on

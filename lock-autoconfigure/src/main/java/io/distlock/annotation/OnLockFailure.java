@@ -10,12 +10,17 @@ package io.distlock.annotation;
  */
 public enum OnLockFailure {
 
-	/** Throw {@link io.distlock.core.LockNotAcquiredException}; the method does not run. */
+	/**
+	 * Throw {@link io.distlock.core.LockNotAcquiredException}, or signal it in the stream of a
+	 * {@code Mono} or {@code Flux}; the method does not run.
+	 */
 	THROW,
 
 	/**
 	 * Do not run the method and return {@code null}, {@link java.util.Optional#empty()}, or
-	 * nothing for {@code void}; logged at DEBUG. Not allowed on methods returning a primitive.
+	 * nothing for {@code void}; a completed stage holding one of these for a
+	 * {@code CompletionStage}; complete empty for a {@code Mono} or {@code Flux}. Logged at
+	 * DEBUG. Not allowed on methods returning a primitive.
 	 */
 	SKIP
 

@@ -10,14 +10,17 @@ import org.aspectj.lang.annotation.Aspect;
 import org.aspectj.lang.reflect.MethodSignature;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
 
 import io.distlock.annotation.DistributedLock;
 import io.distlock.core.LockManager;
 
 /**
  * Runs {@link DistributedLock @DistributedLock} methods, annotated directly or through a composed
- * annotation (up to two levels deep), under their lock. Ordered outside
- * {@code @Transactional} by default, so the lock is released after commit.
+ * annotation (up to two levels deep), under their lock until their work is done: until they
+ * return, until a returned {@code CompletionStage} completes, or, per subscription, until a
+ * returned {@code Mono} or {@code Flux} terminates or is cancelled (when Reactor is present).
+ * Ordered outside {@code @Transactional} by default, so the lock is released after commit.
  *
  * @since 1.0.0
  */
@@ -38,9 +41,14 @@ public final class DistributedLockAspect implements Ordered {
 			+ " || execution(@(@io.distlock.annotation.DistributedLock *) * *(..))"
 			+ " || execution(@(@(@io.distlock.annotation.DistributedLock *) *) * *(..))";
 
+	private static final boolean reactorPresent = ClassUtils.isPresent("reactor.core.publisher.Mono",
+			DistributedLockAspect.class.getClassLoader());
+
 	private final LockDefinitionSource definitions;
 
 	private final LockingInvoker invoker;
+
+	private final @Nullable ReactiveLockingInvoker reactiveInvoker;
 
 	private final Duration defaultTtl;
 
@@ -57,14 +65,18 @@ public final class DistributedLockAspect implements Ordered {
 	 */
 	public DistributedLockAspect(LockManager lockManager, LockDefinitionSource definitions, Duration defaultTtl,
 			Duration defaultWaitTime) {
-		this.invoker = new LockingInvoker(Objects.requireNonNull(lockManager, "'lockManager' must not be null"));
+		Objects.requireNonNull(lockManager, "'lockManager' must not be null");
+		this.invoker = new LockingInvoker(lockManager,
+				reactorPresent ? new NonBlockingThreadOffloader() : Runnable::run);
+		this.reactiveInvoker = reactorPresent ? new ReactiveLockingInvoker(lockManager) : null;
 		this.definitions = Objects.requireNonNull(definitions, "'definitions' must not be null");
 		this.defaultTtl = Objects.requireNonNull(defaultTtl, "'defaultTtl' must not be null");
 		this.defaultWaitTime = Objects.requireNonNull(defaultWaitTime, "'defaultWaitTime' must not be null");
 	}
 
 	/**
-	 * Takes the method's lock, runs it and releases the lock.
+	 * Takes the method's lock, runs it and releases the lock once its work is done; for a
+	 * {@code Mono} or {@code Flux}, returns one that does so on each subscription.
 	 * @param joinPoint the call
 	 * @return what the method returned, or the skipped result
 	 * @throws Throwable what the method threw, or a lock exception
@@ -77,7 +89,11 @@ public final class DistributedLockAspect implements Ordered {
 		Object[] args = joinPoint.getArgs();
 		LockCall call = definition.resolve(this.definitions.evaluationContext(definition, target, args),
 				this.defaultTtl, this.defaultWaitTime);
-		return this.invoker.invoke(call, joinPoint::proceed);
+		return switch (definition.completion()) {
+			case ON_RETURN, STAGE -> this.invoker.invoke(call, joinPoint::proceed);
+			case MONO, FLUX -> Objects.requireNonNull(this.reactiveInvoker, "Reactor types imply Reactor")
+				.invoke(call, joinPoint::proceed);
+		};
 	}
 
 	/**

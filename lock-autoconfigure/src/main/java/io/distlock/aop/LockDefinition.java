@@ -2,11 +2,15 @@ package io.distlock.aop;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.expression.EvaluationContext;
 
 import io.distlock.annotation.OnLockFailure;
+import io.distlock.core.LockNotAcquiredException;
 import io.distlock.core.LockRequest;
 
 /**
@@ -23,11 +27,15 @@ import io.distlock.core.LockRequest;
  * @param lockAtLeastFor the minimum hold
  * @param onFailure what to do when the lock is not acquired
  * @param autoRenew whether to renew the lease while the method runs
- * @param skipResult what a skipped call returns
+ * @param completion when the method's work is done, which is when the lock is released
+ * @param skipValue the value a skipped call yields: {@code null} or {@code Optional.empty()}
  */
 record LockDefinition(Method method, Class<?> targetClass, String description, String name,
 		@Nullable KeyExpression key, @Nullable DurationValue ttl, @Nullable DurationValue waitTime,
-		DurationValue lockAtLeastFor, OnLockFailure onFailure, boolean autoRenew, @Nullable Object skipResult) {
+		DurationValue lockAtLeastFor, OnLockFailure onFailure, boolean autoRenew, Completion completion,
+		@Nullable Object skipValue) {
+
+	private static final Logger logger = LoggerFactory.getLogger(LockDefinition.class);
 
 	/**
 	 * Evaluates this definition for a call.
@@ -43,6 +51,30 @@ record LockDefinition(Method method, Class<?> targetClass, String description, S
 		Duration wait = (this.waitTime != null) ? this.waitTime.resolve(context) : defaultWaitTime;
 		LockRequest request = new LockRequest(lockKey, lease, wait, this.name, this.autoRenew);
 		return new LockCall(this, request, this.lockAtLeastFor.resolve(context));
+	}
+
+	/**
+	 * Whether a call whose lock was not acquired is skipped rather than failed; logs a skip at
+	 * DEBUG.
+	 * @param notAcquired why the lock was not acquired
+	 * @return {@code true} for {@link OnLockFailure#SKIP}
+	 */
+	boolean skips(LockNotAcquiredException notAcquired) {
+		if (this.onFailure != OnLockFailure.SKIP) {
+			return false;
+		}
+		logger.debug("Skipped {}: {}", this.description, notAcquired.getMessage());
+		return true;
+	}
+
+	/**
+	 * What a skipped call of a method that is not reactive returns: the skip value, in a new
+	 * completed future for a {@code CompletionStage}.
+	 * @return the result
+	 */
+	@Nullable Object skipResult() {
+		return (this.completion == Completion.STAGE) ? CompletableFuture.completedFuture(this.skipValue)
+				: this.skipValue;
 	}
 
 }

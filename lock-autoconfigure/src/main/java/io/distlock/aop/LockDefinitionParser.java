@@ -4,10 +4,9 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Future;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
@@ -44,9 +43,9 @@ final class LockDefinitionParser {
 	 */
 	LockDefinition parse(DistributedLock annotation, Method method, Class<?> targetClass) {
 		String description = "@DistributedLock on '" + ClassUtils.getQualifiedMethodName(method, targetClass) + "'";
-		Class<?> returnType = method.getReturnType();
-		checkReturnType(description, returnType, annotation.onFailure());
-		@Nullable Object skipResult = (returnType == Optional.class) ? Optional.empty() : null;
+		Completion completion = Completion.of(method, description);
+		checkSkip(description, method.getReturnType(), annotation.onFailure());
+		@Nullable Object skipValue = (valueType(method, completion) == Optional.class) ? Optional.empty() : null;
 		Attributes attributes = new Attributes(description, method, targetClass);
 		DurationValue lockAtLeastFor = attributes.duration("lockAtLeastFor", annotation.lockAtLeastFor(),
 				Bound.NON_NEGATIVE);
@@ -54,15 +53,10 @@ final class LockDefinitionParser {
 				attributes.key(annotation.key()), attributes.duration("ttl", annotation.ttl(), Bound.POSITIVE),
 				attributes.duration("waitTime", annotation.waitTime(), Bound.NON_NEGATIVE),
 				(lockAtLeastFor != null) ? lockAtLeastFor : new DurationValue.Fixed(Duration.ZERO),
-				annotation.onFailure(), annotation.autoRenew(), skipResult);
+				annotation.onFailure(), annotation.autoRenew(), completion, skipValue);
 	}
 
-	private static void checkReturnType(String description, Class<?> returnType, OnLockFailure onFailure) {
-		if (isAsynchronous(returnType)) {
-			throw new IllegalStateException(description + " returns " + returnType.getName()
-					+ ": asynchronous lock support (CompletionStage, Future, reactive types) is not available yet, and "
-					+ "the lock would be released when the method returns, before its result completes");
-		}
+	private static void checkSkip(String description, Class<?> returnType, OnLockFailure onFailure) {
 		if (onFailure == OnLockFailure.SKIP && returnType.isPrimitive() && returnType != void.class) {
 			throw new IllegalStateException(description + ": attribute 'onFailure' is SKIP, but the method returns "
 					+ "primitive '" + returnType.getName() + "', which a skipped call cannot return; return a wrapper "
@@ -70,9 +64,15 @@ final class LockDefinitionParser {
 		}
 	}
 
-	private static boolean isAsynchronous(Class<?> returnType) {
-		return CompletionStage.class.isAssignableFrom(returnType) || Future.class.isAssignableFrom(returnType)
-				|| ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType) != null;
+	/**
+	 * The type of what the method yields: its return type, or the value type of a returned
+	 * stage.
+	 */
+	private static @Nullable Class<?> valueType(Method method, Completion completion) {
+		if (completion == Completion.STAGE) {
+			return ResolvableType.forMethodReturnType(method).as(CompletionStage.class).getGeneric(0).resolve();
+		}
+		return method.getReturnType();
 	}
 
 	/**

@@ -16,7 +16,8 @@ import io.distlock.annotation.DistributedLock;
 /**
  * Parses every {@code @DistributedLock} of a bean when the bean is created, once per class, so a
  * malformed annotation, or one the aspect cannot apply, fails application start-up instead of
- * being found at the first call or silently ignored.
+ * being found at the first call or silently ignored. Unordered, it runs after the ordered
+ * post-processors that add advice, such as {@code @Async}'s, so it sees the bean's final proxy.
  *
  * @since 1.0.0
  */
@@ -42,14 +43,14 @@ public final class LockDefinitionValidator implements BeanPostProcessor {
 		Class<?> targetClass = LockDefinitionSource.targetClassOf(bean);
 		if (!this.validatedClasses.contains(targetClass)
 				&& AnnotationUtils.isCandidateClass(targetClass, DistributedLock.class)) {
-			ReflectionUtils.doWithMethods(targetClass, (method) -> validate(method, targetClass),
+			ReflectionUtils.doWithMethods(targetClass, (method) -> validate(bean, method, targetClass),
 					ReflectionUtils.USER_DECLARED_METHODS);
 			this.validatedClasses.add(targetClass);
 		}
 		return bean;
 	}
 
-	private void validate(Method method, Class<?> targetClass) {
+	private void validate(Object bean, Method method, Class<?> targetClass) {
 		LockDefinition definition = this.definitions.find(method, targetClass);
 		if (definition == null) {
 			return;
@@ -64,6 +65,12 @@ public final class LockDefinitionValidator implements BeanPostProcessor {
 					+ "@DistributedLock, or an annotation composed from it at most two levels deep, on the method of "
 					+ targetClass.getName() + " itself; AspectJ pointcuts do not see annotations inherited from "
 					+ "interfaces or overridden methods");
+		}
+		if (definition.completion() == Completion.ON_RETURN
+				&& AsyncAdviceOrder.asyncInsideLock(bean, specificMethod, targetClass)) {
+			throw new IllegalStateException(definition.description() + " runs @Async inside the lock, which would "
+					+ "be released when the work is handed to the executor, before it runs: return CompletableFuture, "
+					+ "or let @Async run first, as it does by default");
 		}
 	}
 

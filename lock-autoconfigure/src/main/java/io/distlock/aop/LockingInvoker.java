@@ -1,29 +1,37 @@
 package io.distlock.aop;
 
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
-import io.distlock.annotation.OnLockFailure;
+import org.jspecify.annotations.Nullable;
+
 import io.distlock.core.LockContext;
 import io.distlock.core.LockHandle;
 import io.distlock.core.LockManager;
 import io.distlock.core.LockNotAcquiredException;
 
 /**
- * Runs a call under its lock: proceeds at once when a surrounding call of the same call stack
- * holds the same key, else acquires, makes the handle {@link LockContext#current() current}
- * while the method runs, and releases it afterwards, keeping it for what remains of
- * {@code lockAtLeastFor}.
+ * Runs a call under its lock, taken before the method runs: proceeds at once when a surrounding
+ * call of the same call stack holds the same key, else acquires, blocking, makes the handle
+ * {@link LockContext#current() current} while the method runs, and releases it, keeping it for
+ * what remains of {@code lockAtLeastFor}, once the method's work is done: when it returns or
+ * throws, or, for a {@code CompletionStage}, when the returned stage completes.
  */
 final class LockingInvoker {
 
-	private static final Logger logger = LoggerFactory.getLogger(LockingInvoker.class);
-
 	private final LockManager lockManager;
 
-	LockingInvoker(LockManager lockManager) {
+	private final Executor stageReleases;
+
+	/**
+	 * Creates an invoker.
+	 * @param lockManager the manager that takes the locks
+	 * @param stageReleases runs the release of a lock held for a stage, on the thread that
+	 * completed the stage unless that thread must not block
+	 */
+	LockingInvoker(LockManager lockManager, Executor stageReleases) {
 		this.lockManager = lockManager;
+		this.stageReleases = stageReleases;
 	}
 
 	@Nullable Object invoke(LockCall call, Invocation invocation) throws Throwable {
@@ -35,34 +43,30 @@ final class LockingInvoker {
 			handle = this.lockManager.acquire(call.request());
 		}
 		catch (LockNotAcquiredException ex) {
-			LockDefinition definition = call.definition();
-			if (definition.onFailure() != OnLockFailure.SKIP) {
+			if (!call.definition().skips(ex)) {
 				throw ex;
 			}
-			logger.debug("Skipped {}: {}", definition.description(), ex.getMessage());
-			return definition.skipResult();
+			return call.definition().skipResult();
 		}
-		long acquiredAt = System.nanoTime();
+		HeldLock lock = HeldLock.acquired(handle, call);
 		Object result;
 		try (LockContext.Scope scope = LockContext.enter(handle)) {
 			result = invocation.proceed();
 		}
 		catch (Throwable ex) {
 			try {
-				release(handle, call, acquiredAt);
+				lock.release();
 			}
 			catch (RuntimeException releaseFailure) {
 				ex.addSuppressed(releaseFailure);
 			}
 			throw ex;
 		}
-		release(handle, call, acquiredAt);
+		if (call.definition().completion() == Completion.STAGE && result instanceof CompletionStage<?> stage) {
+			return LockReleasingFuture.releaseAfter(stage, lock, this.stageReleases);
+		}
+		lock.release();
 		return result;
-	}
-
-	private static void release(LockHandle handle, LockCall call, long acquiredAt) {
-		// Once lockAtLeastFor has passed, the remainder is zero or negative, which unlocks at once.
-		handle.unlockAfter(call.lockAtLeastFor().minusNanos(System.nanoTime() - acquiredAt));
 	}
 
 	/**

@@ -42,6 +42,24 @@ public record LockResult(LockStatus status, long fencingToken, Duration waited, 
 	}
 
 	/**
+	 * The exception a blocking caller gets for this outcome.
+	 * @param request the request this result answers
+	 * @return a {@link LockException} with the cause when {@link LockStatus#FAILED}, else a
+	 * {@link LockNotAcquiredException}
+	 * @throws IllegalStateException if the lock was acquired
+	 */
+	public LockException toException(LockRequest request) {
+		if (acquired()) {
+			throw new IllegalStateException("Lock '" + request.key() + "' was acquired");
+		}
+		Throwable cause = this.failure;
+		if (cause != null) {
+			return new LockException("Lock '" + request.key() + "' failed: " + cause.getMessage(), cause);
+		}
+		return new LockNotAcquiredException(request.key(), this.status, request.waitTime());
+	}
+
+	/**
 	 * Whether the lock was acquired.
 	 * @return {@code true} for {@link LockStatus#ACQUIRED}
 	 */

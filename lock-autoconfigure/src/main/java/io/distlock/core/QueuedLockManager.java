@@ -102,11 +102,7 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		if (result.acquired()) {
 			return acquisition;
 		}
-		Throwable failure = result.failure();
-		if (failure != null) {
-			throw new LockException("Lock '" + request.key() + "' failed: " + failure.getMessage(), failure);
-		}
-		throw new LockNotAcquiredException(request.key(), result.status(), request.waitTime());
+		throw result.toException(request);
 	}
 
 	/**
@@ -161,7 +157,11 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 						attempt(queue, acquisition);
 					}
 					else {
-						armDeadline(queue, acquisition);
+						// A zero wait is its one attempt, which ends it: a deadline armed now would
+						// race with that attempt and could end the request, giving back a lock it took.
+						if (!request.waitTime().isZero()) {
+							armDeadline(queue, acquisition);
+						}
 						this.workers.execute(() -> attempt(queue, acquisition));
 					}
 					return acquisition;

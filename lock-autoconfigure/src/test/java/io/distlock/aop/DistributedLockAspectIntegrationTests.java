@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,6 +40,7 @@ import io.distlock.core.LockStatus;
 import io.distlock.testsupport.RedisExtension;
 import io.distlock.testsupport.RedisServer;
 
+import static io.distlock.aop.LockTestContexts.withLockHeldElsewhere;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -270,37 +270,6 @@ class DistributedLockAspectIntegrationTests {
 		assertThat(redis.server().dbSize()).isZero();
 	}
 
-	/**
-	 * Runs {@code test} while another thread holds the lock {@code key}.
-	 */
-	private static void withLockHeldElsewhere(AssertableApplicationContext context, String key, ThrowingRunnable test)
-			throws Exception {
-		LockManager locks = context.getBean(LockManager.class);
-		CountDownLatch entered = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> {
-			try (LockHandle handle = locks.acquire(LockRequest.of(key, Duration.ofSeconds(30)))) {
-				entered.countDown();
-				Jobs.await(release);
-			}
-		});
-		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-		try {
-			test.run();
-		}
-		finally {
-			release.countDown();
-			holder.get(10, TimeUnit.SECONDS);
-		}
-	}
-
-	@FunctionalInterface
-	interface ThrowingRunnable {
-
-		void run() throws Exception;
-
-	}
-
 	@Retention(RetentionPolicy.RUNTIME)
 	@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 	@DistributedLock(waitTime = "0", onFailure = OnLockFailure.SKIP)
@@ -479,15 +448,6 @@ class DistributedLockAspectIntegrationTests {
 			this.counter = read + 1;
 			this.occupancy.decrementAndGet();
 			return LockContext.current().orElseThrow().fencingToken();
-		}
-
-		static void await(CountDownLatch latch) {
-			try {
-				latch.await(30, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
 		}
 
 	}

@@ -2,13 +2,23 @@ package io.distlock.aop;
 
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.SubmissionPublisher;
 
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.publisher.ConnectableFlux;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.ParallelFlux;
 
 import io.distlock.annotation.DistributedLock;
 import io.distlock.annotation.OnLockFailure;
@@ -17,8 +27,9 @@ import io.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link LockDefinitionValidator}: a malformed {@link DistributedLock} fails start-up
- * with a message naming class, method, attribute and text.
+ * Tests for {@link LockDefinitionValidator}: a malformed {@link DistributedLock}, or one on a
+ * method whose completion the lock cannot observe, fails start-up with a message naming class,
+ * method, attribute or return type, and text.
  */
 class LockDefinitionValidatorTests {
 
@@ -81,12 +92,53 @@ class LockDefinitionValidatorTests {
 	}
 
 	@Test
-	void failsOnAsynchronousReturnType() {
+	void startsWithSupportedAsynchronousReturnTypes() {
+		this.runner.withBean(SupportedAsynchronous.class).run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void failsOnFutureThatIsNotACompletionStage() {
 		this.runner.withBean(ReturnsFuture.class)
 			.run((context) -> assertThat(failure(context)).contains(ReturnsFuture.class.getName() + ".process")
-				.contains("returns java.util.concurrent.CompletableFuture")
-				.contains("asynchronous lock support")
-				.contains("not available yet"));
+				.contains("returns java.util.concurrent.Future<java.lang.String>")
+				.contains("whose completion the lock cannot observe"));
+	}
+
+	@Test
+	void failsOnCompletableFutureSubclass() {
+		this.runner.withBean(ReturnsFutureSubclass.class)
+			.run((context) -> assertThat(failure(context))
+				.contains(ReturnsFutureSubclass.class.getName() + ".process")
+				.contains("returns " + TimedFuture.class.getName())
+				.contains("Return CompletableFuture or CompletionStage"));
+	}
+
+	@Test
+	void failsOnBarePublisher() {
+		this.runner.withBean(ReturnsPublisher.class)
+			.run((context) -> assertThat(failure(context)).contains(ReturnsPublisher.class.getName() + ".process")
+				.contains("returns org.reactivestreams.Publisher<java.lang.String>")
+				.contains("whose completion the lock cannot observe"));
+	}
+
+	@Test
+	void failsOnFlowPublisher() {
+		this.runner.withBean(ReturnsFlowPublisher.class)
+			.run((context) -> assertThat(failure(context))
+				.contains(ReturnsFlowPublisher.class.getName() + ".process")
+				.contains("returns java.util.concurrent.Flow$Publisher<java.lang.String>"));
+	}
+
+	@Test
+	void failsOnReactiveTypesOtherThanMonoAndFlux() {
+		this.runner.withBean(ReturnsParallelFlux.class)
+			.run((context) -> assertThat(failure(context))
+				.contains(ReturnsParallelFlux.class.getName() + ".process")
+				.contains("returns reactor.core.publisher.ParallelFlux<java.lang.String>"));
+		this.runner.withBean(ReturnsConnectableFlux.class)
+			.run((context) -> assertThat(failure(context))
+				.contains(ReturnsConnectableFlux.class.getName() + ".process")
+				.contains("returns reactor.core.publisher.ConnectableFlux<java.lang.String>"));
 	}
 
 	@Test
@@ -220,11 +272,84 @@ class LockDefinitionValidatorTests {
 
 	}
 
+	static class SupportedAsynchronous {
+
+		@DistributedLock(onFailure = OnLockFailure.SKIP)
+		public CompletableFuture<String> future() {
+			return CompletableFuture.completedFuture("x");
+		}
+
+		@DistributedLock(onFailure = OnLockFailure.SKIP)
+		public CompletionStage<Optional<String>> stage() {
+			return CompletableFuture.completedFuture(Optional.of("x"));
+		}
+
+		@DistributedLock(onFailure = OnLockFailure.SKIP)
+		public Mono<String> mono() {
+			return Mono.just("x");
+		}
+
+		@DistributedLock
+		public Flux<String> flux() {
+			return Flux.just("x");
+		}
+
+	}
+
 	static class ReturnsFuture {
 
 		@DistributedLock
-		public CompletableFuture<String> process() {
+		public Future<String> process() {
 			return CompletableFuture.completedFuture("x");
+		}
+
+	}
+
+	static class TimedFuture extends CompletableFuture<String> {
+
+	}
+
+	static class ReturnsFutureSubclass {
+
+		@DistributedLock
+		public TimedFuture process() {
+			return new TimedFuture();
+		}
+
+	}
+
+	static class ReturnsPublisher {
+
+		@DistributedLock
+		public Publisher<String> process() {
+			return Mono.just("x");
+		}
+
+	}
+
+	static class ReturnsFlowPublisher {
+
+		@DistributedLock
+		public Flow.Publisher<String> process() {
+			return new SubmissionPublisher<>();
+		}
+
+	}
+
+	static class ReturnsParallelFlux {
+
+		@DistributedLock
+		public ParallelFlux<String> process() {
+			return Flux.just("x").parallel();
+		}
+
+	}
+
+	static class ReturnsConnectableFlux {
+
+		@DistributedLock
+		public ConnectableFlux<String> process() {
+			return Flux.just("x").publish();
 		}
 
 	}

@@ -1,23 +1,33 @@
 package io.distlock.aop;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import io.distlock.core.LockContext;
 import io.distlock.core.LockHandle;
+import io.distlock.core.LockManager;
+import io.distlock.core.LockRequest;
 import io.distlock.testsupport.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Application contexts with the auto-configured lock manager and aspect against a test
- * redis-server, and a probe that records what a guarded method sees.
+ * redis-server, a probe that records what a guarded method sees, a witness of overlapping
+ * critical sections, and a lock held by another thread.
  */
 final class LockTestContexts {
 
@@ -31,6 +41,79 @@ final class LockTestContexts {
 			.withPropertyValues("spring.data.redis.host=" + server.host(), "spring.data.redis.port=" + server.port(),
 					"spring.data.redis.timeout=1s")
 			.withBean(Probe.class);
+	}
+
+	/**
+	 * Runs {@code test} while another thread holds the lock {@code key}.
+	 */
+	static void withLockHeldElsewhere(AssertableApplicationContext context, String key, ThrowingRunnable test)
+			throws Exception {
+		LockManager locks = context.getBean(LockManager.class);
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> {
+			try (LockHandle handle = locks.acquire(LockRequest.of(key, Duration.ofSeconds(30)))) {
+				entered.countDown();
+				await(release);
+			}
+		});
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+		try {
+			test.run();
+		}
+		finally {
+			release.countDown();
+			holder.get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	static void await(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@FunctionalInterface
+	interface ThrowingRunnable {
+
+		void run() throws Exception;
+
+	}
+
+	/**
+	 * Counts runs of critical sections and the runs that overlapped another, independently of
+	 * the lock.
+	 */
+	static class Witness {
+
+		private final AtomicInteger runs = new AtomicInteger();
+
+		private final AtomicInteger occupancy = new AtomicInteger();
+
+		private final AtomicInteger overlaps = new AtomicInteger();
+
+		void enter() {
+			this.runs.incrementAndGet();
+			if (this.occupancy.incrementAndGet() > 1) {
+				this.overlaps.incrementAndGet();
+			}
+		}
+
+		void exit() {
+			this.occupancy.decrementAndGet();
+		}
+
+		int runs() {
+			return this.runs.get();
+		}
+
+		int overlaps() {
+			return this.overlaps.get();
+		}
+
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package io.distlock.aop;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,6 +18,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 
 import io.distlock.annotation.DistributedLock;
 import io.distlock.annotation.OnLockFailure;
+import io.distlock.aop.LockTestContexts.Witness;
 import io.distlock.testsupport.RedisExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,17 +48,17 @@ class ScheduledDeduplicationIntegrationTests {
 	@Test
 	void runsOncePerPeriodAcrossTwoNodes(CapturedOutput output) {
 		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
-		logging.setLogLevel(LockingInvoker.class.getName(), LogLevel.DEBUG);
+		logging.setLogLevel(LockDefinition.class.getName(), LogLevel.DEBUG);
 		long start = System.nanoTime();
 		try {
 			this.node.run((first) -> this.node.run((second) -> Thread.sleep(2000)));
 		}
 		finally {
-			logging.setLogLevel(LockingInvoker.class.getName(), null);
+			logging.setLogLevel(LockDefinition.class.getName(), null);
 		}
 		long periods = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) / PERIOD_MILLIS + 1;
-		assertThat(this.witness.overlaps.get()).isZero();
-		assertThat(this.witness.runs.get()).as("runs in %d periods", periods)
+		assertThat(this.witness.overlaps()).isZero();
+		assertThat(this.witness.runs()).as("runs in %d periods", periods)
 			.isLessThanOrEqualTo((int) periods + 1)
 			.isGreaterThanOrEqualTo((int) periods / 2);
 		assertThat(output).contains("Skipped @DistributedLock on '" + ReportJob.class.getName() + ".run'");
@@ -68,19 +68,6 @@ class ScheduledDeduplicationIntegrationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableScheduling
 	static class SchedulingConfiguration {
-
-	}
-
-	/**
-	 * Counts runs of the job and overlapping runs, independently of the lock.
-	 */
-	static class Witness {
-
-		final AtomicInteger runs = new AtomicInteger();
-
-		final AtomicInteger occupancy = new AtomicInteger();
-
-		final AtomicInteger overlaps = new AtomicInteger();
 
 	}
 
@@ -95,10 +82,7 @@ class ScheduledDeduplicationIntegrationTests {
 		@Scheduled(fixedRate = PERIOD_MILLIS)
 		@DistributedLock(name = "report", waitTime = "0", lockAtLeastFor = "190ms", onFailure = OnLockFailure.SKIP)
 		public void run() {
-			this.witness.runs.incrementAndGet();
-			if (this.witness.occupancy.incrementAndGet() > 1) {
-				this.witness.overlaps.incrementAndGet();
-			}
+			this.witness.enter();
 			try {
 				Thread.sleep(20);
 			}
@@ -107,7 +91,7 @@ class ScheduledDeduplicationIntegrationTests {
 				Thread.currentThread().interrupt();
 			}
 			finally {
-				this.witness.occupancy.decrementAndGet();
+				this.witness.exit();
 			}
 		}
 

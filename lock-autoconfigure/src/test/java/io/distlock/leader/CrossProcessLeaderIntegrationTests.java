@@ -72,6 +72,12 @@ class CrossProcessLeaderIntegrationTests {
 			assertThat(witness.count("overlaps")).as(events).isZero();
 		}
 		assertThat(terms).isGreaterThanOrEqualTo(3);
+		// A last release while another worker still waited reserves the lock for the 50ms fair
+		// hand-over window; then nothing is left.
+		long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+		while (redis.locks().dbSize() > 0 && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
 		assertThat(redis.locks().dbSize()).isZero();
 	}
 
