@@ -1,6 +1,7 @@
 package io.distlock.sample.inventory;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -42,6 +43,11 @@ class InventoryController {
 	@PostMapping("/reserve/{sku}")
 	Reservation reserve(@PathVariable String sku, @RequestParam(defaultValue = "1") int quantity) {
 		return new Reservation(sku, quantity, this.inventory.reserve(sku, quantity));
+	}
+
+	@PostMapping("/deliver/{sku}")
+	CompletableFuture<StockLevel> deliver(@PathVariable String sku, @RequestParam int quantity) {
+		return this.inventory.deliver(sku, quantity).thenApply((units) -> new StockLevel(sku, units));
 	}
 
 	@PostMapping("/reserve-unguarded/{sku}")

@@ -1,6 +1,8 @@
 package io.distlock.sample.inventory;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.stereotype.Service;
 
@@ -20,6 +22,9 @@ class InventoryService {
 	// widens the window in which unguarded reservations overwrite each other.
 	private static final long CHECKOUT_MILLIS = 2;
 
+	// How long booking a delivery takes, in the background, after deliver() returned.
+	private static final long DELIVERY_MILLIS = 300;
+
 	private final StockRepository stock;
 
 	InventoryService(StockRepository stock) {
@@ -38,6 +43,27 @@ class InventoryService {
 	@DistributedLock(name = "inventory", key = "#sku", ttl = "#quantity > 100 ? '30s' : '5s'", waitTime = "5s")
 	public long reserve(String sku, int quantity) {
 		return take(sku, quantity);
+	}
+
+	/**
+	 * Books a supplier delivery of units to a SKU in the background. The lock
+	 * {@code inventory:<sku>} is held from the call until the returned future completes, not only
+	 * until this method returns, so reservations of the SKU wait for the booking.
+	 * @param sku the SKU
+	 * @param quantity the units delivered, at least 1
+	 * @return the units in stock once the delivery is booked
+	 */
+	@DistributedLock(name = "inventory", key = "#sku", waitTime = "5s")
+	public CompletableFuture<Long> deliver(String sku, int quantity) {
+		if (quantity < 1) {
+			throw new IllegalArgumentException("Delivery of '" + sku + "' must be at least 1 unit, was " + quantity);
+		}
+		long before = this.stock.available(sku);
+		return CompletableFuture.supplyAsync(() -> {
+			long after = before + quantity;
+			this.stock.set(sku, after);
+			return after;
+		}, CompletableFuture.delayedExecutor(DELIVERY_MILLIS, TimeUnit.MILLISECONDS));
 	}
 
 	/**

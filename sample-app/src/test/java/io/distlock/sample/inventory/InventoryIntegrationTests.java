@@ -1,5 +1,7 @@
 package io.distlock.sample.inventory;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,9 @@ class InventoryIntegrationTests {
 
 	@Autowired
 	private StringRedisTemplate redis;
+
+	@Autowired
+	private InventoryService inventory;
 
 	private RestClient client;
 
@@ -71,6 +76,24 @@ class InventoryIntegrationTests {
 			.isThrownBy(() -> this.client.post().uri("/api/reserve/{sku}", "single").retrieve().toBodilessEntity());
 		assertThat(this.client.get().uri("/api/stock/{sku}", "single").retrieve().body(StockLevel.class))
 			.isEqualTo(new StockLevel("single", 0));
+	}
+
+	@Test
+	void asynchronousDeliveryHoldsTheLockUntilItIsBooked() {
+		this.client.post().uri("/api/stock/{sku}?quantity=5", "delivered").retrieve().toBodilessEntity();
+		CompletableFuture<Long> delivery = this.inventory.deliver("delivered", 10);
+		assertThat(delivery).isNotDone();
+		assertThat(this.redis.hasKey("lock:inventory:delivered")).isTrue();
+		// A reservation of the same SKU waits for the booking, so it sees the delivered units.
+		Reservation reservation = this.client.post()
+			.uri("/api/reserve/{sku}?quantity=12", "delivered")
+			.retrieve()
+			.body(Reservation.class);
+		assertThat(delivery).isCompletedWithValue(15L);
+		assertThat(reservation).isEqualTo(new Reservation("delivered", 12, 3));
+		assertThat(this.client.post().uri("/api/deliver/{sku}?quantity=1", "delivered").retrieve()
+			.body(StockLevel.class)).isEqualTo(new StockLevel("delivered", 4));
+		assertThat(this.redis.hasKey("lock:inventory:delivered")).isFalse();
 	}
 
 	@Test
