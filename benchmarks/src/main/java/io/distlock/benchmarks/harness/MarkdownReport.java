@@ -232,7 +232,7 @@ public final class MarkdownReport {
 		if (scores.isEmpty()) {
 			return;
 		}
-		line("## 7. Aspect overhead and allocation (JMH)");
+		line("## 7. Aspect and meter overhead, allocation (JMH)");
 		line();
 		line("JMH 1.37, one fork, average time per operation with its 99.9% error, and `-prof gc` bytes allocated "
 				+ "per operation (all threads of the JVM, so a library's background threads count). One thread, "

@@ -39,6 +39,7 @@ public final class JmhSuite {
 	public static List<Score> run(Endpoint endpoint, List<Library> libraries) {
 		Options options = new OptionsBuilder().include(CycleBenchmark.class.getName())
 			.include(AspectOverheadBenchmark.class.getName())
+			.include(MeterOverheadBenchmark.class.getName())
 			.param("library", libraries.stream().map(Library::name).toArray(String[]::new))
 			.forks(1)
 			.warmupIterations(2)
