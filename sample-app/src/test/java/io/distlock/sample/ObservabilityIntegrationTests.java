@@ -1,5 +1,9 @@
 package io.distlock.sample;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sample.embedded-redis=always")
 class ObservabilityIntegrationTests {
 
+	private static final String DELIVERY_KEY = "$.held[?(@.name == 'inventory')].key";
+
 	@LocalServerPort
 	private int port;
 
@@ -32,6 +38,29 @@ class ObservabilityIntegrationTests {
 		String health = this.client.get().uri("/actuator/health").retrieve().body(String.class);
 		assertThat(JsonPath.<String>read(health, "$.status")).isEqualTo("UP");
 		assertThat(JsonPath.<String>read(health, "$.components.redis.status")).isEqualTo("UP");
+		assertThat(JsonPath.<String>read(health, "$.components.distlock.status")).isEqualTo("UP");
+	}
+
+	@Test
+	void locksEndpointShowsALockHeldByAnAsynchronousDelivery() {
+		this.client.post().uri("/api/stock/{sku}?quantity=1", "shown").retrieve().toBodilessEntity();
+		CompletableFuture<String> delivery = CompletableFuture.supplyAsync(() -> this.client.post()
+			.uri("/api/deliver/{sku}?quantity=1", "shown")
+			.retrieve()
+			.body(String.class));
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		String locks;
+		do {
+			locks = this.client.get().uri("/actuator/locks").retrieve().body(String.class);
+		}
+		while (JsonPath.<List<String>>read(locks, DELIVERY_KEY).isEmpty() && System.nanoTime() < deadline);
+		// The scheduled audit may hold its own lock meanwhile; only the delivery's is asserted.
+		assertThat(JsonPath.<List<String>>read(locks, DELIVERY_KEY)).containsExactly("inventory:shown");
+		assertThat(JsonPath.<List<Number>>read(locks, "$.held[?(@.key == 'inventory:shown')].fencingToken").get(0)
+			.longValue()).isPositive();
+		delivery.join();
+		String after = this.client.get().uri("/actuator/locks").retrieve().body(String.class);
+		assertThat(JsonPath.<List<String>>read(after, DELIVERY_KEY)).isEmpty();
 	}
 
 	@Test
