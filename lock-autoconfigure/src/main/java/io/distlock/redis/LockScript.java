@@ -22,14 +22,11 @@ final class LockScript {
 
 	static final LockScript ABANDON = load("abandon.lua");
 
-	private final String name;
-
 	private final byte[] body;
 
 	private final byte[] sha1;
 
-	private LockScript(String name, byte[] body) {
-		this.name = name;
+	private LockScript(byte[] body) {
 		this.body = body;
 		this.sha1 = HexFormat.of().formatHex(digest(body)).getBytes(StandardCharsets.US_ASCII);
 	}
@@ -39,7 +36,7 @@ final class LockScript {
 			if (in == null) {
 				throw new IllegalStateException("Lock script '" + name + "' is missing from the classpath");
 			}
-			return new LockScript(name, in.readAllBytes());
+			return new LockScript(in.readAllBytes());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not read lock script '" + name + "'", ex);
@@ -55,16 +52,18 @@ final class LockScript {
 		}
 	}
 
-	String name() {
-		return this.name;
-	}
-
+	/**
+	 * The script's text; callers must not modify it (it is not copied, being read on every call).
+	 */
 	byte[] body() {
-		return this.body.clone();
+		return this.body;
 	}
 
+	/**
+	 * The script's hex SHA-1 digest; callers must not modify it.
+	 */
 	byte[] sha1() {
-		return this.sha1.clone();
+		return this.sha1;
 	}
 
 }
