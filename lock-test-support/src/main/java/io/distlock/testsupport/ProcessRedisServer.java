@@ -56,13 +56,23 @@ final class ProcessRedisServer implements RedisServer {
 		RedisBinary binary = options.binaryOrDetected();
 		Path directory = TemporaryFiles.createDirectory("distlock-redis-");
 		for (int attempt = 1;; attempt++) {
-			int port = (options.mode() == RedisOptions.Mode.CLUSTER) ? FreePorts.findWithClusterBus()
-					: FreePorts.find();
-			RedisConfig.write(directory, port, options);
+			RedisOptions launched = options;
+			int port;
+			if (options.mode() != RedisOptions.Mode.CLUSTER) {
+				port = FreePorts.find();
+			}
+			else if (hasClusterPort(binary)) {
+				port = FreePorts.find();
+				launched = options.with("cluster-port", Integer.toString(FreePorts.find()));
+			}
+			else {
+				port = FreePorts.findWithClusterBus();
+			}
+			RedisConfig.write(directory, port, launched);
 			deleteLog(directory);
-			Process process = launch(binary, directory, options);
+			Process process = launch(binary, directory, launched);
 			if (RedisPing.await(FreePorts.HOST, port, options.startTimeout(), process::isAlive)) {
-				return new ProcessRedisServer(binary, options, directory, port, process);
+				return new ProcessRedisServer(binary, launched, directory, port, process);
 			}
 			IllegalStateException failure = failure(binary, directory, port, process, options.startTimeout());
 			if (attempt == START_ATTEMPTS || !log(directory).contains("Address already in use")) {
@@ -70,6 +80,14 @@ final class ProcessRedisServer implements RedisServer {
 				throw failure;
 			}
 		}
+	}
+
+	/**
+	 * Whether the binary takes {@code cluster-port}, which Redis 7 added; older ones put the
+	 * cluster bus on the port + 10000.
+	 */
+	private static boolean hasClusterPort(RedisBinary binary) {
+		return Integer.parseInt(binary.version().split("\\.")[0]) >= 7;
 	}
 
 	@Override

@@ -80,23 +80,7 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
 			this.servers.clear();
 		}
 		Collections.reverse(started);
-		RuntimeException failure = null;
-		for (RedisServer each : started) {
-			try {
-				each.close();
-			}
-			catch (RuntimeException ex) {
-				if (failure == null) {
-					failure = ex;
-				}
-				else {
-					failure.addSuppressed(ex);
-				}
-			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
+		RedisServers.closeAll(started);
 	}
 
 	/**

@@ -51,8 +51,9 @@ public final class RedisOptions {
 
 	/**
 	 * Returns the options of a server in cluster mode ({@code cluster-enabled yes}, its
-	 * {@code nodes.conf} in the server's directory), with no slots assigned. Its cluster
-	 * bus listens on its port + 10000, Redis's default, which every version supports.
+	 * {@code nodes.conf} in the server's directory), with no slots assigned. On Redis 7
+	 * and later its cluster bus gets a free port of its own ({@code cluster-port}); older
+	 * versions, which lack that directive, use the port + 10000, checked free too.
 	 * @return the cluster options
 	 */
 	public static RedisOptions cluster() {
