@@ -3,9 +3,11 @@ package io.distlock.autoconfigure;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.distlock.aop.DistributedLockAspect;
+import io.distlock.core.LockSettings;
 
 /**
  * The {@code distlock.*} properties. Setters reject values out of range, so a bad value fails
@@ -20,6 +22,12 @@ public class DistributedLockProperties {
 	 * Whether to auto-configure the lock manager and the @DistributedLock aspect.
 	 */
 	private boolean enabled = true;
+
+	/**
+	 * Which lock store to use: auto picks ZooKeeper when distlock.zookeeper.connect-string is
+	 * set or the context has a CuratorFramework bean, else Redis.
+	 */
+	private Backend backend = Backend.AUTO;
 
 	/**
 	 * Prefix of every lock key (and release channel) in Redis.
@@ -55,12 +63,24 @@ public class DistributedLockProperties {
 
 	private final Redis redis = new Redis();
 
+	private final LocalHandOff localHandOff = new LocalHandOff();
+
+	private final ZooKeeper zookeeper = new ZooKeeper();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public Backend getBackend() {
+		return this.backend;
+	}
+
+	public void setBackend(Backend backend) {
+		this.backend = Objects.requireNonNull(backend, "distlock.backend must not be null");
 	}
 
 	public String getKeyPrefix() {
@@ -119,6 +139,23 @@ public class DistributedLockProperties {
 		return this.redis;
 	}
 
+	public LocalHandOff getLocalHandOff() {
+		return this.localHandOff;
+	}
+
+	/**
+	 * The lock manager settings these properties give.
+	 * @return the settings
+	 */
+	public LockSettings lockSettings() {
+		return new LockSettings(this.defaultWaitTime, this.maxWaitersPerKey, this.retry.getInitialInterval(),
+				this.retry.getMaxInterval(), this.localHandOff.getWindow(), this.localHandOff.getMaxCount());
+	}
+
+	public ZooKeeper getZookeeper() {
+		return this.zookeeper;
+	}
+
 	private static Duration atLeastOneMilli(Duration duration, String property) {
 		if (duration.toMillis() < 1) {
 			throw new IllegalArgumentException("distlock." + property + " must be at least 1ms, got " + duration);
@@ -171,18 +208,178 @@ public class DistributedLockProperties {
 	public static class Redis {
 
 		/**
-		 * How long a released lock stays reserved for waiters in other processes, keeping the
-		 * releasing process from taking it straight back, when such waiters are known. At least
-		 * 1ms.
+		 * How long a released lock stays reserved for the process that has waited longest for
+		 * it, when other processes are known to wait. At least 1ms.
 		 */
 		private Duration fairHandOverWindow = Duration.ofMillis(50);
+
+		/**
+		 * How many replicas must acknowledge an acquisition (WAIT, pipelined with the acquire
+		 * script) before it counts; with fewer the lock is given back and the attempt retried
+		 * within the wait bound. Narrows, does not close, the window in which a failover loses a
+		 * lock. 0 (the default) waits for none.
+		 */
+		private int replicaAcks = 0;
+
+		/**
+		 * How long each WAIT for replica acknowledgements may block. At least 1ms.
+		 */
+		private Duration replicaAckTimeout = Duration.ofMillis(500);
 
 		public Duration getFairHandOverWindow() {
 			return this.fairHandOverWindow;
 		}
 
+		public int getReplicaAcks() {
+			return this.replicaAcks;
+		}
+
+		public void setReplicaAcks(int replicaAcks) {
+			if (replicaAcks < 0) {
+				throw new IllegalArgumentException("distlock.redis.replica-acks must not be negative, got " + replicaAcks);
+			}
+			this.replicaAcks = replicaAcks;
+		}
+
+		public Duration getReplicaAckTimeout() {
+			return this.replicaAckTimeout;
+		}
+
+		public void setReplicaAckTimeout(Duration replicaAckTimeout) {
+			this.replicaAckTimeout = atLeastOneMilli(replicaAckTimeout, "redis.replica-ack-timeout");
+		}
+
 		public void setFairHandOverWindow(Duration fairHandOverWindow) {
 			this.fairHandOverWindow = atLeastOneMilli(fairHandOverWindow, "redis.fair-hand-over-window");
+		}
+
+	}
+
+	/**
+	 * In-memory hand-offs: a lock released while another request of this process waits for it
+	 * passes to that request without a call to the backend, with the next fencing token, for a
+	 * short window after each backend grant.
+	 *
+	 * @since 1.0.0
+	 */
+	public static class LocalHandOff {
+
+		/**
+		 * How long after the backend granted a lease it may still pass between requests of this
+		 * process in memory; bounds how much longer other processes wait for their turn. 0 turns
+		 * in-memory hand-offs off (every hand-off then goes through the backend).
+		 */
+		private Duration window = Duration.ofMillis(2);
+
+		/**
+		 * How many in-memory hand-offs one backend lease may see, at most 1000.
+		 */
+		private int maxCount = 32;
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			if (window.isNegative()) {
+				throw new IllegalArgumentException("distlock.local-hand-off.window must not be negative, got " + window);
+			}
+			this.window = window;
+		}
+
+		public int getMaxCount() {
+			return this.maxCount;
+		}
+
+		public void setMaxCount(int maxCount) {
+			if (maxCount < 0 || maxCount > LockSettings.MAX_LOCAL_HAND_OFFS) {
+				throw new IllegalArgumentException("distlock.local-hand-off.max-count must be between 0 and "
+						+ LockSettings.MAX_LOCAL_HAND_OFFS + ", got " + maxCount);
+			}
+			this.maxCount = maxCount;
+		}
+
+	}
+
+	/**
+	 * The lock stores {@code distlock.backend} can name.
+	 *
+	 * @since 1.0.0
+	 */
+	public enum Backend {
+
+		/** ZooKeeper when it is configured, else Redis. */
+		AUTO,
+
+		/** Redis, through the application's RedisConnectionFactory. */
+		REDIS,
+
+		/** ZooKeeper, through Apache Curator. */
+		ZOOKEEPER
+
+	}
+
+	/**
+	 * ZooKeeper-specific settings, used when the backend is ZooKeeper.
+	 *
+	 * @since 1.0.0
+	 */
+	public static class ZooKeeper {
+
+		/**
+		 * Ensemble to connect to, as host:port pairs separated by commas; selects ZooKeeper when
+		 * distlock.backend is auto. Ignored when the context has a CuratorFramework bean.
+		 */
+		private @Nullable String connectString;
+
+		/**
+		 * Node under which each lock key gets a container node; every JVM sharing the ensemble
+		 * and this path shares the locks.
+		 */
+		private String basePath = "/distlock";
+
+		/**
+		 * Session timeout requested from the ensemble (which bounds it): how long a crashed
+		 * holder's locks outlive it. Ignored for a CuratorFramework bean.
+		 */
+		private Duration sessionTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * How long to wait for a connection before an operation fails. Ignored for a
+		 * CuratorFramework bean.
+		 */
+		private Duration connectionTimeout = Duration.ofSeconds(10);
+
+		public @Nullable String getConnectString() {
+			return this.connectString;
+		}
+
+		public void setConnectString(@Nullable String connectString) {
+			this.connectString = connectString;
+		}
+
+		public String getBasePath() {
+			return this.basePath;
+		}
+
+		public void setBasePath(String basePath) {
+			this.basePath = Objects.requireNonNull(basePath, "distlock.zookeeper.base-path must not be null");
+		}
+
+		public Duration getSessionTimeout() {
+			return this.sessionTimeout;
+		}
+
+		public void setSessionTimeout(Duration sessionTimeout) {
+			this.sessionTimeout = atLeastOneMilli(sessionTimeout, "zookeeper.session-timeout");
+		}
+
+		public Duration getConnectionTimeout() {
+			return this.connectionTimeout;
+		}
+
+		public void setConnectionTimeout(Duration connectionTimeout) {
+			this.connectionTimeout = atLeastOneMilli(connectionTimeout, "zookeeper.connection-timeout");
 		}
 
 	}

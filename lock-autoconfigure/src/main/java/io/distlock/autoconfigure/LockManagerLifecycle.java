@@ -7,7 +7,8 @@ import io.distlock.core.LockManager;
 /**
  * Closes the lock manager when the application context stops, in the phase of the Redis
  * connection factory it depends on and so before that factory stops: held locks are released
- * instead of being left to expire. A stopped context cannot be started again with locks.
+ * instead of being left to expire. A stopped context cannot be started again with locks; a paused
+ * one keeps its manager.
  */
 final class LockManagerLifecycle implements SmartLifecycle {
 
@@ -31,6 +32,16 @@ final class LockManagerLifecycle implements SmartLifecycle {
 	public void stop() {
 		this.running = false;
 		this.lockManager.close();
+	}
+
+	/**
+	 * Never paused: a closed manager cannot be started again, and a context that Spring's test
+	 * context cache pauses is restarted later, expecting its beans to work.
+	 * @return {@code false}
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
 	}
 
 	@Override

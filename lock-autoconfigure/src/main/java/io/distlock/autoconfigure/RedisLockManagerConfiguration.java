@@ -11,7 +11,6 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import io.distlock.core.LockListener;
 import io.distlock.core.LockManager;
-import io.distlock.core.LockSettings;
 import io.distlock.redis.RedisLockManager;
 import io.distlock.redis.RedisLockOptions;
 
@@ -28,11 +27,15 @@ class RedisLockManagerConfiguration {
 	@Bean(destroyMethod = "close")
 	RedisLockManager redisLockManager(RedisConnectionFactory connectionFactory, DistributedLockProperties properties,
 			ObjectProvider<LockListener> listeners) {
-		RedisLockOptions options = new RedisLockOptions(properties.getKeyPrefix(),
-				properties.getRedis().getFairHandOverWindow());
-		LockSettings settings = new LockSettings(properties.getDefaultWaitTime(), properties.getMaxWaitersPerKey(),
-				properties.getRetry().getInitialInterval(), properties.getRetry().getMaxInterval());
-		return new RedisLockManager(connectionFactory, options, settings,
+		if (properties.getBackend() == DistributedLockProperties.Backend.ZOOKEEPER) {
+			// The ZooKeeper configuration was skipped for want of Curator.
+			throw new IllegalStateException("distlock.backend=zookeeper needs Apache Curator on the classpath: "
+					+ "add org.apache.curator:curator-recipes");
+		}
+		DistributedLockProperties.Redis redis = properties.getRedis();
+		RedisLockOptions options = new RedisLockOptions(properties.getKeyPrefix(), redis.getFairHandOverWindow(),
+				redis.getReplicaAcks(), redis.getReplicaAckTimeout());
+		return new RedisLockManager(connectionFactory, options, properties.lockSettings(),
 				LockListener.of(listeners.orderedStream().toList()));
 	}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -51,6 +52,15 @@ final class Acquisition implements LockHandle {
 
 	private volatile long leaseDeadline;
 
+	/** The owner token the backend knows the held lease by: this one's, or inherited locally. */
+	private volatile String leaseOwner;
+
+	/** When the backend granted the lease this request holds. */
+	private volatile long turnStartedAt;
+
+	/** How many in-memory hand-offs passed that lease on before this request got it. */
+	private volatile int turnHandOffs;
+
 	private volatile boolean contended;
 
 	private volatile @Nullable Throwable lastFailure;
@@ -69,10 +79,16 @@ final class Acquisition implements LockHandle {
 
 	private volatile @Nullable KeyQueue queue;
 
+	/** The thread blocked in {@link #awaitDriving}, which runs this request's attempts itself. */
+	private volatile @Nullable Thread driver;
+
+	private volatile boolean attemptRequested;
+
 	Acquisition(QueuedLockManager engine, LockRequest request, String owner, AcquisitionTracker tracker) {
 		this.engine = engine;
 		this.request = request;
 		this.owner = owner;
+		this.leaseOwner = owner;
 		this.tracker = tracker;
 		this.requestedAt = System.nanoTime();
 		this.deadline = this.requestedAt + request.waitTime().toNanos();
@@ -82,8 +98,34 @@ final class Acquisition implements LockHandle {
 		return this.request;
 	}
 
+	/**
+	 * The owner token this request attempts the backend with.
+	 */
 	String owner() {
 		return this.owner;
+	}
+
+	/**
+	 * The owner token of the lease this request holds: its own when the backend granted it, its
+	 * predecessor's when handed over in memory. Release and renewal go by it.
+	 */
+	String leaseOwner() {
+		return this.leaseOwner;
+	}
+
+	/**
+	 * The fencing token last assigned, also when this request ended before claiming it.
+	 */
+	long token() {
+		return this.token;
+	}
+
+	long turnStartedAt() {
+		return this.turnStartedAt;
+	}
+
+	int turnHandOffs() {
+		return this.turnHandOffs;
 	}
 
 	long deadline() {
@@ -164,13 +206,36 @@ final class Acquisition implements LockHandle {
 	}
 
 	/**
-	 * Marks this waiting request as holding the lock without reporting it yet, so the caller can
-	 * update shared state under a lock and {@link #announceGrant() report} after releasing it.
+	 * Marks this waiting request as holding a lease the backend just granted it, without
+	 * reporting it yet, so the caller can update shared state under a lock and
+	 * {@link #announceGrant() report} after releasing it.
+	 * @param fencingToken the token the backend assigned
+	 * @param grantedAt when the granting call was sent, where the lease is counted from
 	 * @return {@code false} if the request already ended, so the caller must give the lock back
 	 */
-	boolean claim(long fencingToken, long leaseDeadline) {
+	boolean claim(long fencingToken, long grantedAt) {
 		this.token = fencingToken;
-		this.leaseDeadline = leaseDeadline;
+		this.leaseDeadline = grantedAt + this.request.ttl().toNanos();
+		this.turnStartedAt = grantedAt;
+		return take();
+	}
+
+	/**
+	 * Marks this waiting request as holding the lease {@code predecessor} released, handed over
+	 * in memory: the same backend lease and deadline, the next fencing token.
+	 * @param predecessor the released holder
+	 * @return {@code false} if the request already ended
+	 */
+	boolean claimFrom(Acquisition predecessor) {
+		this.token = predecessor.token + 1;
+		this.leaseDeadline = predecessor.leaseDeadline;
+		this.leaseOwner = predecessor.leaseOwner;
+		this.turnStartedAt = predecessor.turnStartedAt;
+		this.turnHandOffs = predecessor.turnHandOffs + 1;
+		return take();
+	}
+
+	private boolean take() {
 		if (!this.phase.compareAndSet(Phase.WAITING, Phase.HELD)) {
 			return false;
 		}
@@ -273,6 +338,58 @@ final class Acquisition implements LockHandle {
 	private void complete(LockResult outcome) {
 		notifyTracker((tracker) -> tracker.completed(outcome, this.contended));
 		this.result.complete(outcome);
+		Thread waiting = this.driver;
+		if (waiting != null) {
+			LockSupport.unpark(waiting);
+		}
+	}
+
+	/**
+	 * Asks the thread blocked in {@link #awaitDriving} to run the next attempt, sparing a hand-over
+	 * to another thread.
+	 * @return {@code false} if no thread waits that way, so the caller must run the attempt
+	 */
+	boolean requestAttempt() {
+		Thread waiting = this.driver;
+		if (waiting == null) {
+			return false;
+		}
+		this.attemptRequested = true;
+		LockSupport.unpark(waiting);
+		return true;
+	}
+
+	/**
+	 * Waits for the result like {@link #await()}, running the attempts requested meanwhile on the
+	 * calling thread. Once the result is in, a request for an attempt is moot: an attempt only
+	 * acts on a waiting request.
+	 * @param attempt runs one attempt
+	 * @return the result
+	 */
+	LockResult awaitDriving(Runnable attempt) {
+		boolean interrupted = false;
+		this.driver = Thread.currentThread();
+		try {
+			while (!this.result.isDone()) {
+				if (this.attemptRequested) {
+					this.attemptRequested = false;
+					attempt.run();
+					continue;
+				}
+				LockSupport.park(this);
+				if (Thread.interrupted() && !interrupted) {
+					interrupted = true;
+					cancel();
+				}
+			}
+		}
+		finally {
+			this.driver = null;
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		return this.result.join();
 	}
 
 	private void notifyTracker(Consumer<AcquisitionTracker> event) {
@@ -316,7 +433,8 @@ final class Acquisition implements LockHandle {
 
 	@Override
 	public boolean isHeld() {
-		return this.phase.get() == Phase.HELD && System.nanoTime() - this.leaseDeadline < 0;
+		return this.phase.get() == Phase.HELD && System.nanoTime() - this.leaseDeadline < 0
+				&& !this.engine.backendSuspended();
 	}
 
 	@Override
@@ -330,7 +448,8 @@ final class Acquisition implements LockHandle {
 	private String describePhase() {
 		return switch (this.phase.get()) {
 			case WAITING -> "not acquired yet";
-			case HELD -> "its lease expired";
+			case HELD -> this.engine.backendSuspended() ? "the connection to the lock backend is suspended"
+					: "its lease expired";
 			case LOST -> "its lease was lost";
 			case RELEASED -> "it was released";
 			case ENDED -> "it was not acquired";

@@ -76,7 +76,7 @@ final class LeaseKeeper {
 			return;
 		}
 		try {
-			if (this.backend.renew(request.key(), acquisition.owner(), request.ttl())) {
+			if (this.backend.renew(request.key(), acquisition.leaseOwner(), request.ttl())) {
 				acquisition.renewed(sentAt + request.ttl().toNanos());
 				scheduleRenewal(acquisition, renewalInterval(request.ttl()));
 			}
@@ -99,7 +99,7 @@ final class LeaseKeeper {
 		scheduleRenewal(acquisition, retryIn);
 	}
 
-	private void lose(Acquisition acquisition, String reason, @Nullable Throwable cause) {
+	void lose(Acquisition acquisition, String reason, @Nullable Throwable cause) {
 		if (acquisition.markLost(reason, cause)) {
 			this.onLost.accept(acquisition);
 		}

@@ -12,12 +12,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.distlock.core.spi.AcquireOutcome;
+import io.distlock.core.spi.BackendEvents;
 import io.distlock.core.spi.LockBackend;
 import io.distlock.core.spi.ReleaseOutcome;
 
@@ -25,7 +27,9 @@ import io.distlock.core.spi.ReleaseOutcome;
  * The backend-neutral {@link LockManager}: per key and process, requests queue locally in FIFO
  * order and only the front one contends in the backend; it is woken by the backend's release
  * notifications, with a jittered back-off retry as the bound when a notification is lost. A
- * released lock is handed straight to the next local waiter when the backend allows it. Every
+ * released lock is handed straight to the next local waiter: in memory, with the next fencing
+ * token, for a short window after each backend grant when the backend allows it, else in the
+ * backend's release call when the backend sees no other process waiting. Every
  * wait ends by its bound; Redis calls run on the manager's own threads unless a caller chose to
  * block.
  *
@@ -53,7 +57,11 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 
 	private final LeaseKeeper leases;
 
+	private final boolean inMemoryHandOffs;
+
 	private volatile boolean closed;
+
+	private volatile boolean backendSuspended;
 
 	/**
 	 * Creates a manager over {@code backend}, which it closes when closed itself.
@@ -71,9 +79,16 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("distlock-timer"),
 				new ThreadPoolExecutor.DiscardPolicy());
 		this.scheduler.setRemoveOnCancelPolicy(true);
+		// A standing tick keeps the head of the timer queue at most a second away, so scheduling a
+		// later timer (every held lease's renewal, most wait deadlines) does not wake the timer thread.
+		this.scheduler.scheduleAtFixedRate(() -> {
+		}, 1, 1, TimeUnit.SECONDS);
 		this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				daemonThreads("distlock-worker"), new ThreadPoolExecutor.DiscardPolicy());
 		this.leases = new LeaseKeeper(backend, this.scheduler, this.workers, this::advanceAfterLoss);
+		this.inMemoryHandOffs = backend.handsOffInMemory() && !settings.localHandOffWindow().isZero()
+				&& settings.maxLocalHandOffs() > 0;
+		backend.observe(new HeldLockEvents());
 	}
 
 	private static ThreadFactory daemonThreads(String prefix) {
@@ -98,7 +113,9 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	@Override
 	public LockHandle acquire(LockRequest request) {
 		Acquisition acquisition = submit(request, true);
-		LockResult result = acquisition.await();
+		KeyQueue queue = acquisition.queue();
+		LockResult result = (queue != null) ? acquisition.awaitDriving(() -> attempt(queue, acquisition))
+				: acquisition.await();
 		if (result.acquired()) {
 			return acquisition;
 		}
@@ -193,12 +210,7 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 			outcome = this.backend.tryAcquire(request.key(), acquisition.owner(), request.ttl(), waitRemaining);
 		}
 		catch (RuntimeException ex) {
-			acquisition.recordFailure(ex);
-			if (!acquisition.isWaiting()) {
-				// It ended while the attempt was in flight, so no one else gives the lock back.
-				this.workers.execute(() -> releaseUnknown(acquisition, 0));
-			}
-			retryLater(queue, acquisition, null);
+			unknownOutcome(queue, acquisition, ex);
 			return;
 		}
 		if (!outcome.acquired()) {
@@ -206,8 +218,15 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 			retryLater(queue, acquisition, outcome.retryAfter());
 			return;
 		}
+		if (System.nanoTime() - sentAt >= request.ttl().toNanos()) {
+			// The lease may have expired before its grant arrived, so no one may rely on it; the
+			// next attempt, by the same owner, takes it again with a fresh lease if it is still there.
+			unknownOutcome(queue, acquisition, new LockException("The grant of lock '" + request.key()
+					+ "' arrived after its ttl of " + request.ttl() + " had passed"));
+			return;
+		}
 		// Claimed before the attempt ends, so a time-out racing with it cannot move the queue on.
-		boolean claimed = acquisition.claim(outcome.fencingToken(), sentAt + request.ttl().toNanos());
+		boolean claimed = acquisition.claim(outcome.fencingToken(), sentAt);
 		endAttempt(queue);
 		if (claimed) {
 			acquisition.announceGrant();
@@ -216,6 +235,19 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		else {
 			giveBack(queue, acquisition);
 		}
+	}
+
+	/**
+	 * Handles an attempt that may or may not hold the lock now: the request keeps contending (an
+	 * attempt by the same owner settles it), and gives the lock back if it ends meanwhile.
+	 */
+	private void unknownOutcome(KeyQueue queue, Acquisition acquisition, RuntimeException failure) {
+		acquisition.recordFailure(failure);
+		if (!acquisition.isWaiting()) {
+			// It ended while the attempt was in flight, so no one else gives the lock back.
+			this.workers.execute(() -> releaseUnknown(acquisition, 0));
+		}
+		retryLater(queue, acquisition, null);
 	}
 
 	private boolean beginAttempt(KeyQueue queue, Acquisition acquisition) {
@@ -279,8 +311,8 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 					// A zero hint (a lease with no expiry) says nothing; the back-off decides.
 					delay = Math.min(delay, retryAfter.toNanos());
 				}
-				queue.retryTimer = this.scheduler.schedule(() -> this.workers.execute(() -> attempt(queue,
-						acquisition)), delay, TimeUnit.NANOSECONDS);
+				queue.retryTimer = this.scheduler.schedule(() -> dispatch(queue, acquisition), delay,
+						TimeUnit.NANOSECONDS);
 				armDeadline(queue, acquisition);
 				watch(queue);
 			}
@@ -293,7 +325,7 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		}
 		retire(queue);
 		if (again) {
-			this.workers.execute(() -> attempt(queue, acquisition));
+			dispatch(queue, acquisition);
 		}
 		contend(queue, next);
 	}
@@ -308,7 +340,7 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	private void wake(KeyQueue queue) {
 		Acquisition front = queue.front;
 		if (front != null && front.isWaiting()) {
-			this.workers.execute(() -> attempt(queue, front));
+			dispatch(queue, front);
 		}
 	}
 
@@ -388,7 +420,7 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	private void releaseUnknown(Acquisition acquisition, int retry) {
 		LockRequest request = acquisition.request();
 		try {
-			this.backend.release(request.key(), acquisition.owner(), null);
+			this.backend.release(request.key(), acquisition.leaseOwner(), 0, null);
 		}
 		catch (RuntimeException ex) {
 			long delay = this.backoff.delayNanos(retry);
@@ -425,7 +457,7 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	private void keepUntil(KeyQueue queue, Acquisition acquisition, Duration delay) {
 		RuntimeException failure = null;
 		try {
-			if (!this.backend.renew(acquisition.key(), acquisition.owner(), delay)) {
+			if (!this.backend.renew(acquisition.key(), acquisition.leaseOwner(), delay)) {
 				acquisition.lostBeforeRelease();
 			}
 		}
@@ -440,8 +472,8 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	}
 
 	/**
-	 * Releases a lock {@code releasing} holds in the backend, handing it to the next live local
-	 * waiter in the same call when the backend allows. {@code releasing} stays at the front until
+	 * Releases a lock {@code releasing} holds, handing it to the next live local waiter in memory
+	 * or in the backend's release call when allowed. {@code releasing} stays at the front until
 	 * then, so no other local request contends meanwhile.
 	 */
 	private void giveBack(KeyQueue queue, Acquisition releasing) {
@@ -455,10 +487,16 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 			finally {
 				queue.lock.unlock();
 			}
+			if (next != null && owner == releasing && mayHandOffInMemory(releasing, next)) {
+				if (handTo(queue, next, () -> next.claimFrom(releasing), false)) {
+					return;
+				}
+				continue;
+			}
 			long sentAt = System.nanoTime();
 			ReleaseOutcome outcome;
 			try {
-				outcome = this.backend.release(queue.key, owner.owner(),
+				outcome = this.backend.release(queue.key, owner.leaseOwner(), owner.token(),
 						(next != null) ? new LockBackend.HandOff(next.owner(), next.request().ttl()) : null);
 			}
 			catch (RuntimeException ex) {
@@ -469,8 +507,19 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 				throw new LockException("Could not release lock '" + queue.key + "'; it expires within its ttl",
 						ex);
 			}
+			if (outcome.kind() == ReleaseOutcome.Kind.HANDED_OFF && next != null
+					&& System.nanoTime() - sentAt >= next.request().ttl().toNanos()) {
+				// As for a late grant: next may hold a lease that expired unseen, so it contends again
+				// as the same owner (taking the lease again), or gives it back if it ends first.
+				next.recordFailure(new LockException("The hand-off of lock '" + queue.key + "' arrived after its ttl of "
+						+ next.request().ttl() + " had passed"));
+				requeue(queue, next);
+				advanceFrom(queue, releasing);
+				return;
+			}
 			if (outcome.kind() == ReleaseOutcome.Kind.HANDED_OFF && next != null) {
-				if (handTo(queue, next, outcome.handOffToken(), sentAt)) {
+				long token = outcome.handOffToken();
+				if (handTo(queue, next, () -> next.claim(token, sentAt), true)) {
 					return;
 				}
 				owner = next;
@@ -485,15 +534,40 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		}
 	}
 
-	private boolean handTo(KeyQueue queue, Acquisition next, long fencingToken, long sentAt) {
+	/**
+	 * Whether {@code next} may take over the lease {@code releasing} held without a backend call:
+	 * the backend allows it, the lease is young enough (within the window and a third of its ttl,
+	 * so at least two thirds of it remain) and has not been handed on too often, and {@code next}
+	 * asks for the same lease.
+	 */
+	private boolean mayHandOffInMemory(Acquisition releasing, Acquisition next) {
+		if (!this.inMemoryHandOffs || releasing.turnHandOffs() >= this.settings.maxLocalHandOffs()) {
+			return false;
+		}
+		LockRequest held = releasing.request();
+		LockRequest wanted = next.request();
+		if (!held.ttl().equals(wanted.ttl()) || held.autoRenew() != wanted.autoRenew()) {
+			return false;
+		}
+		long window = Math.min(this.settings.localHandOffWindow().toNanos(), held.ttl().toNanos() / 3);
+		return System.nanoTime() - releasing.turnStartedAt() < window;
+	}
+
+	/**
+	 * Makes {@code next} the holder and front, if {@code claim} succeeds.
+	 * @param viaBackend whether the backend made the hand-off, which also removed this process's
+	 * waiter record there
+	 */
+	private boolean handTo(KeyQueue queue, Acquisition next, BooleanSupplier claim, boolean viaBackend) {
 		queue.lock.lock();
 		try {
-			if (!next.claim(fencingToken, sentAt + next.request().ttl().toNanos())) {
+			if (!claim.getAsBoolean()) {
 				return false;
 			}
 			queue.front = next;
-			// Handing off removed this process's waiter record, if it had one.
-			queue.waiterRecorded = false;
+			if (viaBackend) {
+				queue.waiterRecorded = false;
+			}
 		}
 		finally {
 			queue.lock.unlock();
@@ -517,10 +591,22 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	}
 
 	private void advanceAfterLoss(Acquisition acquisition) {
+		if (!this.backend.expiresLocks()) {
+			// The backend still holds what this process counts as lost: a ZooKeeper node lives with
+			// its session, not with the ttl that ran out.
+			this.workers.execute(() -> releaseUnknown(acquisition, 0));
+		}
 		KeyQueue queue = acquisition.queue();
 		if (queue != null) {
 			advanceFrom(queue, acquisition);
 		}
+	}
+
+	/**
+	 * Whether the backend reported its connection suspended, so that no lock is safely held.
+	 */
+	boolean backendSuspended() {
+		return this.backendSuspended;
 	}
 
 	/**
@@ -558,8 +644,53 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 
 	private void contend(KeyQueue queue, @Nullable Acquisition front) {
 		if (front != null) {
-			this.workers.execute(() -> attempt(queue, front));
+			dispatch(queue, front);
 		}
+	}
+
+	/**
+	 * Runs an attempt on the thread blocked waiting for it, if there is one, else on a worker.
+	 */
+	private void dispatch(KeyQueue queue, Acquisition acquisition) {
+		if (!acquisition.requestAttempt()) {
+			this.workers.execute(() -> attempt(queue, acquisition));
+		}
+	}
+
+	/**
+	 * Applies the backend's connection changes to the handles that hold locks.
+	 */
+	private final class HeldLockEvents implements BackendEvents {
+
+		@Override
+		public void suspended() {
+			QueuedLockManager.this.backendSuspended = true;
+		}
+
+		@Override
+		public void resumed() {
+			QueuedLockManager.this.backendSuspended = false;
+		}
+
+		@Override
+		public void lost(String key, String owner, String reason) {
+			KeyQueue queue = QueuedLockManager.this.queues.get(key);
+			if (queue == null) {
+				return;
+			}
+			Acquisition front;
+			queue.lock.lock();
+			try {
+				front = queue.front;
+			}
+			finally {
+				queue.lock.unlock();
+			}
+			if (front != null && front.leaseOwner().equals(owner)) {
+				QueuedLockManager.this.leases.lose(front, reason, null);
+			}
+		}
+
 	}
 
 	@Override

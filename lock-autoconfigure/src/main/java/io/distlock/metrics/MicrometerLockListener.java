@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.LongTaskTimer;
@@ -19,8 +20,11 @@ import io.distlock.core.LockStatus;
 /**
  * Records the {@code distlock.*} meters: {@code distlock.acquire} (by outcome and contention),
  * {@code distlock.acquire.active}, {@code distlock.held}, {@code distlock.held.active} and
- * {@code distlock.lost}. Tags carry the lock's name, never its per-call key, so the number of
- * meters is bounded by the number of names.
+ * {@code distlock.lost}, directly in a {@link MeterRegistry}; a lock's hold ends at its release or
+ * at the loss of its lease, whichever comes first. Tags carry the lock's name, never its per-call
+ * key, so the number of meters is bounded by the number of names. The auto-configuration uses it
+ * only when the context has no {@code ObservationRegistry}; otherwise {@link ObservationLockListener}
+ * records the same meters.
  *
  * @since 1.0.0
  */
@@ -83,10 +87,7 @@ public final class MicrometerLockListener implements LockListener {
 				.description("Locks this process holds now")
 				.tag("name", name)
 				.register(registry);
-			this.lost = Counter.builder("distlock.lost")
-				.description("Leases lost before release: renewal failed or the lease expired")
-				.tag("name", name)
-				.register(registry);
+			this.lost = LostLeaseCounter.register(registry, name);
 		}
 
 		private static int index(LockStatus status, boolean contended) {
@@ -108,7 +109,7 @@ public final class MicrometerLockListener implements LockListener {
 
 		private final LongTaskTimer.Sample waiting;
 
-		private volatile LongTaskTimer.@Nullable Sample holding;
+		private final AtomicReference<LongTaskTimer.@Nullable Sample> holding = new AtomicReference<>();
 
 		private volatile long acquiredAt;
 
@@ -123,26 +124,27 @@ public final class MicrometerLockListener implements LockListener {
 			this.meters.acquire(result.status(), contended).record(result.waited());
 			if (result.acquired()) {
 				this.acquiredAt = System.nanoTime();
-				this.holding = this.meters.heldActive.start();
+				this.holding.set(this.meters.heldActive.start());
 			}
 		}
 
 		@Override
 		public void released() {
-			LongTaskTimer.Sample sample = this.holding;
-			if (sample != null) {
-				sample.stop();
-				this.meters.held.record(System.nanoTime() - this.acquiredAt, TimeUnit.NANOSECONDS);
-			}
+			endHold();
 		}
 
 		@Override
 		public void lost() {
 			this.meters.lost.increment();
-			LongTaskTimer.Sample sample = this.holding;
+			// The hold ends here: the lock is no longer this process's, though its handle is not released yet.
+			endHold();
+		}
+
+		private void endHold() {
+			LongTaskTimer.Sample sample = this.holding.getAndSet(null);
 			if (sample != null) {
-				// No longer held, though not yet released: stopping twice is harmless.
 				sample.stop();
+				this.meters.held.record(System.nanoTime() - this.acquiredAt, TimeUnit.NANOSECONDS);
 			}
 		}
 

@@ -21,11 +21,15 @@ final class RedisLockBackend implements LockBackend {
 
 	private static final byte[] EMPTY = new byte[0];
 
-	private static final byte[] PUBLISH = bytes("PUBLISH");
-
 	private final ScriptRunner scripts;
 
-	private final ReleaseSubscriber subscriber;
+	private final @Nullable AcknowledgedScripts acknowledged;
+
+	private final int replicaAcks;
+
+	private final byte[] publishCommand;
+
+	private final ReleaseNotifications subscriber;
 
 	private final String keyPrefix;
 
@@ -41,25 +45,54 @@ final class RedisLockBackend implements LockBackend {
 		String id = HexFormat.of().formatHex(random);
 		this.processId = bytes(id);
 		this.fairHandOverWindow = millis(options.fairHandOverWindow());
-		this.subscriber = new ReleaseSubscriber(connectionFactory, this.keyPrefix + "__distlock__:" + id);
+		this.replicaAcks = options.replicaAcks();
+		this.acknowledged = (this.replicaAcks > 0)
+				? new AcknowledgedScripts(connectionFactory, this.replicaAcks, options.replicaAckTimeout()) : null;
+		PubSubSelection pubSub = PubSubSelection.select(connectionFactory, this.keyPrefix + "__distlock__:" + id);
+		this.publishCommand = pubSub.publishCommand();
+		this.subscriber = pubSub.notifications();
 	}
 
 	@Override
 	public AcquireOutcome tryAcquire(String key, String owner, Duration ttl, Duration waitRemaining) {
-		long reply = this.scripts.run(LockScript.ACQUIRE, redisKey(key), bytes(owner), millis(ttl), this.processId,
-				millis(waitRemaining));
+		byte[] redisKey = redisKey(key);
+		byte[][] args = { bytes(owner), millis(ttl), this.processId, millis(waitRemaining) };
+		long reply;
+		if (this.acknowledged != null) {
+			AcknowledgedScripts.Acknowledged outcome = this.acknowledged.run(LockScript.ACQUIRE, redisKey, args);
+			reply = outcome.reply();
+			if (reply > 0 && outcome.replicas() < this.replicaAcks) {
+				// Too few copies to survive a failover: give the lock back and let the caller retry.
+				release(key, owner, reply, null);
+				return AcquireOutcome.busy(Duration.ZERO);
+			}
+		}
+		else {
+			reply = this.scripts.run(LockScript.ACQUIRE, redisKey, args);
+		}
 		return (reply > 0) ? AcquireOutcome.acquired(reply) : AcquireOutcome.busy(Duration.ofMillis(-1 - reply));
 	}
 
 	@Override
-	public ReleaseOutcome release(String key, String owner, @Nullable HandOff next) {
+	public ReleaseOutcome release(String key, String owner, long fencingToken, @Nullable HandOff handOff) {
+		// A hand-off inside the release script would be an acquisition no replica acknowledged.
+		HandOff next = (this.replicaAcks > 0) ? null : handOff;
 		long reply = this.scripts.run(LockScript.RELEASE, redisKey(key), bytes(owner), this.processId,
 				(next != null) ? bytes(next.owner()) : EMPTY, (next != null) ? millis(next.ttl()) : EMPTY,
-				this.fairHandOverWindow, PUBLISH);
+				this.fairHandOverWindow, this.publishCommand, bytes(Long.toString(fencingToken)));
 		if (reply > 0) {
 			return ReleaseOutcome.handedOff(reply);
 		}
 		return (reply == 0) ? ReleaseOutcome.RELEASED : ReleaseOutcome.NOT_OWNER;
+	}
+
+	/**
+	 * Yes: tokens come from the server clock in microseconds, and a release that finds a token
+	 * at or beyond the clock keeps it as the floor until the clock has passed it.
+	 */
+	@Override
+	public boolean handsOffInMemory() {
+		return true;
 	}
 
 	@Override

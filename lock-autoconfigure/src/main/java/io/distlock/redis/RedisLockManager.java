@@ -1,17 +1,12 @@
 package io.distlock.redis;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
-import io.distlock.core.LocalLockState;
-import io.distlock.core.LockHandle;
-import io.distlock.core.LockIntrospector;
+import io.distlock.core.ForwardingLockManager;
 import io.distlock.core.LockListener;
 import io.distlock.core.LockManager;
-import io.distlock.core.LockRequest;
 import io.distlock.core.LockSettings;
 import io.distlock.core.QueuedLockManager;
 
@@ -22,9 +17,7 @@ import io.distlock.core.QueuedLockManager;
  *
  * @since 1.0.0
  */
-public final class RedisLockManager implements LockManager, LockIntrospector {
-
-	private final QueuedLockManager delegate;
+public final class RedisLockManager extends ForwardingLockManager {
 
 	/**
 	 * Creates a manager with default options and settings and no listener.
@@ -43,47 +36,9 @@ public final class RedisLockManager implements LockManager, LockIntrospector {
 	 */
 	public RedisLockManager(RedisConnectionFactory connectionFactory, RedisLockOptions options, LockSettings settings,
 			LockListener listener) {
-		Objects.requireNonNull(connectionFactory, "'connectionFactory' must not be null");
-		Objects.requireNonNull(options, "'options' must not be null");
-		this.delegate = new QueuedLockManager(new RedisLockBackend(connectionFactory, options), settings, listener);
-	}
-
-	@Override
-	public LockHandle lock(String key, Duration ttl) {
-		return this.delegate.lock(key, ttl);
-	}
-
-	@Override
-	public LockHandle lock(LockRequest request) {
-		return this.delegate.lock(request);
-	}
-
-	@Override
-	public LockHandle acquire(LockRequest request) {
-		return this.delegate.acquire(request);
-	}
-
-	@Override
-	public List<LocalLockState> localLocks() {
-		return this.delegate.localLocks();
-	}
-
-	@Override
-	public void checkBackend() {
-		this.delegate.checkBackend();
-	}
-
-	/**
-	 * The number of keys this process has lock requests for now; zero once all are released.
-	 * @return the number of keys with local state
-	 */
-	public int activeKeys() {
-		return this.delegate.activeKeys();
-	}
-
-	@Override
-	public void close() {
-		this.delegate.close();
+		super(new QueuedLockManager(new RedisLockBackend(Objects.requireNonNull(connectionFactory,
+				"'connectionFactory' must not be null"), Objects.requireNonNull(options, "'options' must not be null")),
+				settings, listener));
 	}
 
 }

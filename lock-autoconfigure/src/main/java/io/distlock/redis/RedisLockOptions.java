@@ -7,21 +7,46 @@ import java.util.Objects;
  * How {@link RedisLockManager} lays out and hands over locks in Redis.
  *
  * @param keyPrefix prefix of every lock key (and notification channel)
- * @param fairHandOverWindow how long a released lock stays reserved for waiters in other
- * processes, keeping the releasing process out, when such waiters are known
+ * @param fairHandOverWindow how long a released lock stays reserved for the process that has waited
+ * longest for it, when other processes are known to wait
+ * @param replicaAcks how many replicas must acknowledge an acquisition ({@code WAIT}) before it
+ * counts; 0 counts it at once
+ * @param replicaAckTimeout how long each {@code WAIT} may block for those acknowledgements
  * @since 1.0.0
  */
-public record RedisLockOptions(String keyPrefix, Duration fairHandOverWindow) {
+public record RedisLockOptions(String keyPrefix, Duration fairHandOverWindow, int replicaAcks,
+		Duration replicaAckTimeout) {
 
-	/** The defaults: prefix {@code lock:}, hand-over window 50ms. */
+	/** How long a {@code WAIT} blocks by default: 500ms. */
+	public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(500);
+
+	/**
+	 * The defaults: prefix {@code lock:}, hand-over window 50ms, no replica acknowledgement.
+	 */
 	public static final RedisLockOptions DEFAULTS = new RedisLockOptions("lock:", Duration.ofMillis(50));
 
 	public RedisLockOptions {
 		Objects.requireNonNull(keyPrefix, "'keyPrefix' must not be null");
 		Objects.requireNonNull(fairHandOverWindow, "'fairHandOverWindow' must not be null");
+		Objects.requireNonNull(replicaAckTimeout, "'replicaAckTimeout' must not be null");
 		if (fairHandOverWindow.toMillis() < 1) {
 			throw new IllegalArgumentException("fairHandOverWindow must be at least 1ms, got " + fairHandOverWindow);
 		}
+		if (replicaAcks < 0) {
+			throw new IllegalArgumentException("replicaAcks must not be negative, got " + replicaAcks);
+		}
+		if (replicaAckTimeout.toMillis() < 1) {
+			throw new IllegalArgumentException("replicaAckTimeout must be at least 1ms, got " + replicaAckTimeout);
+		}
+	}
+
+	/**
+	 * Options that wait for no replica.
+	 * @param keyPrefix prefix of every lock key
+	 * @param fairHandOverWindow the fair hand-over window
+	 */
+	public RedisLockOptions(String keyPrefix, Duration fairHandOverWindow) {
+		this(keyPrefix, fairHandOverWindow, 0, DEFAULT_REPLICA_ACK_TIMEOUT);
 	}
 
 	/**
@@ -30,7 +55,17 @@ public record RedisLockOptions(String keyPrefix, Duration fairHandOverWindow) {
 	 * @return new options
 	 */
 	public RedisLockOptions withKeyPrefix(String keyPrefix) {
-		return new RedisLockOptions(keyPrefix, this.fairHandOverWindow);
+		return new RedisLockOptions(keyPrefix, this.fairHandOverWindow, this.replicaAcks, this.replicaAckTimeout);
+	}
+
+	/**
+	 * These options with replica acknowledgement.
+	 * @param replicas how many replicas must acknowledge an acquisition
+	 * @param timeout how long each {@code WAIT} may block
+	 * @return new options
+	 */
+	public RedisLockOptions withReplicaAcks(int replicas, Duration timeout) {
+		return new RedisLockOptions(this.keyPrefix, this.fairHandOverWindow, replicas, timeout);
 	}
 
 }

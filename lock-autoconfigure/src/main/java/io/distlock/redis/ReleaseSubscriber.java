@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,7 @@ import io.distlock.core.spi.ReleaseWatch;
  * its own holds the connection and reconnects with back-off when it breaks; after reconnecting,
  * every watcher is woken because notifications may have been missed meanwhile.
  */
-final class ReleaseSubscriber implements AutoCloseable {
+final class ReleaseSubscriber implements ReleaseNotifications {
 
 	private static final Logger logger = LoggerFactory.getLogger(ReleaseSubscriber.class);
 
@@ -42,7 +41,7 @@ final class ReleaseSubscriber implements AutoCloseable {
 
 	private final byte[] controlChannel;
 
-	private final ConcurrentHashMap<String, Set<Watch>> watches = new ConcurrentHashMap<>();
+	private final ChannelWatches watches = new ChannelWatches();
 
 	private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
 
@@ -66,12 +65,12 @@ final class ReleaseSubscriber implements AutoCloseable {
 		this.thread.start();
 	}
 
-	ReleaseWatch watch(String channel, Runnable onRelease) {
-		Watch watch = new Watch(channel, onRelease);
+	@Override
+	public ReleaseWatch watch(String channel, Runnable onRelease) {
+		ChannelWatch watch = new ChannelWatch(channel, onRelease, this::unwatch);
 		this.subscriptionLock.lock();
 		try {
-			boolean first = this.watches.computeIfAbsent(channel, (key) -> ConcurrentHashMap.newKeySet()).isEmpty();
-			this.watches.get(channel).add(watch);
+			boolean first = this.watches.add(watch);
 			Subscription current = this.subscription;
 			if (this.confirmed.contains(channel)) {
 				watch.subscribed();
@@ -90,23 +89,21 @@ final class ReleaseSubscriber implements AutoCloseable {
 		return watch;
 	}
 
-	private void unwatch(Watch watch) {
+	private void unwatch(ChannelWatch watch) {
 		this.subscriptionLock.lock();
 		try {
-			Set<Watch> channelWatches = this.watches.get(watch.channel);
-			if (channelWatches == null || !channelWatches.remove(watch) || !channelWatches.isEmpty()) {
+			if (!this.watches.remove(watch)) {
 				return;
 			}
-			this.watches.remove(watch.channel);
-			this.confirmed.remove(watch.channel);
+			this.confirmed.remove(watch.channel());
 			Subscription current = this.subscription;
 			if (current != null && current.isAlive()) {
-				current.unsubscribe(bytes(watch.channel));
+				current.unsubscribe(bytes(watch.channel()));
 			}
 		}
 		catch (RuntimeException ex) {
 			// The subscription broke; reconnecting subscribes only channels still watched.
-			logger.debug("Could not unsubscribe from '{}'", watch.channel, ex);
+			logger.debug("Could not unsubscribe from '{}'", watch.channel(), ex);
 		}
 		finally {
 			this.subscriptionLock.unlock();
@@ -149,7 +146,7 @@ final class ReleaseSubscriber implements AutoCloseable {
 	private byte[][] channels() {
 		List<byte[]> channels = new ArrayList<>();
 		channels.add(this.controlChannel);
-		this.watches.keySet().forEach((channel) -> channels.add(bytes(channel)));
+		this.watches.channels().forEach((channel) -> channels.add(bytes(channel)));
 		return channels.toArray(new byte[0][]);
 	}
 
@@ -203,11 +200,8 @@ final class ReleaseSubscriber implements AutoCloseable {
 
 		@Override
 		public void onMessage(Message message, byte @Nullable [] pattern) {
-			Set<Watch> channelWatches = ReleaseSubscriber.this.watches
-				.get(new String(message.getChannel(), StandardCharsets.UTF_8));
-			if (channelWatches != null) {
-				channelWatches.forEach(Watch::released);
-			}
+			ReleaseSubscriber.this.watches.of(new String(message.getChannel(), StandardCharsets.UTF_8))
+				.forEach(ChannelWatch::released);
 		}
 
 		@Override
@@ -217,10 +211,9 @@ final class ReleaseSubscriber implements AutoCloseable {
 				return;
 			}
 			String name = new String(channel, StandardCharsets.UTF_8);
-			Set<Watch> channelWatches = ReleaseSubscriber.this.watches.get(name);
-			if (channelWatches != null) {
+			if (ReleaseSubscriber.this.watches.isWatched(name)) {
 				ReleaseSubscriber.this.confirmed.add(name);
-				channelWatches.forEach(Watch::subscribed);
+				ReleaseSubscriber.this.watches.of(name).forEach(ChannelWatch::subscribed);
 			}
 		}
 
@@ -239,7 +232,7 @@ final class ReleaseSubscriber implements AutoCloseable {
 					return;
 				}
 				List<byte[]> missing = new ArrayList<>();
-				for (String channel : subscriber.watches.keySet()) {
+				for (String channel : subscriber.watches.channels()) {
 					byte[] raw = bytes(channel);
 					if (current.getChannels().stream().noneMatch((known) -> Arrays.equals(known, raw))) {
 						missing.add(raw);
@@ -252,50 +245,6 @@ final class ReleaseSubscriber implements AutoCloseable {
 			finally {
 				subscriber.subscriptionLock.unlock();
 			}
-		}
-
-	}
-
-	/**
-	 * One watcher of one channel.
-	 */
-	private final class Watch implements ReleaseWatch {
-
-		private final String channel;
-
-		private final Runnable onRelease;
-
-		private final CompletableFuture<Void> ready = new CompletableFuture<>();
-
-		Watch(String channel, Runnable onRelease) {
-			this.channel = channel;
-			this.onRelease = onRelease;
-		}
-
-		void subscribed() {
-			if (!this.ready.complete(null)) {
-				// Re-subscribed after a reconnect: releases may have been missed meanwhile.
-				released();
-			}
-		}
-
-		void released() {
-			try {
-				this.onRelease.run();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Release notification handler failed for '{}'", this.channel, ex);
-			}
-		}
-
-		@Override
-		public CompletableFuture<Void> ready() {
-			return this.ready;
-		}
-
-		@Override
-		public void close() {
-			unwatch(this);
 		}
 
 	}

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -37,8 +39,10 @@ import io.distlock.core.LockManager;
 import io.distlock.core.LockNotAcquiredException;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockStatus;
+import io.distlock.crossprocess.Backend;
 import io.distlock.testsupport.RedisExtension;
 import io.distlock.testsupport.RedisServer;
+import io.distlock.zookeeper.ZooKeeperServerExtension;
 
 import static io.distlock.aop.LockTestContexts.withLockHeldElsewhere;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Tests for {@link DistributedLockAspect} against a real redis-server: waiting, failure modes,
+ * Tests for {@link DistributedLockAspect} against a real redis-server and, where the behaviour
+ * is backend-neutral, an in-process ZooKeeper too: waiting, failure modes,
  * minimum hold, lock context, nesting, re-entry, exceptions, proxies, composed annotations and
  * concurrency.
  */
@@ -55,29 +60,38 @@ class DistributedLockAspectIntegrationTests {
 	@RegisterExtension
 	static final RedisExtension redis = new RedisExtension();
 
-	private final ApplicationContextRunner runner = LockTestContexts.runner(redis.server())
-		.withBean(Jobs.class)
-		.withBean(Inner.class);
+	@RegisterExtension
+	static final ZooKeeperServerExtension zookeeper = new ZooKeeperServerExtension();
+
+	private ApplicationContextRunner runner(Backend backend) {
+		return LockTestContexts.runner(backend, redis.server(), zookeeper).withBean(Jobs.class).withBean(Inner.class);
+	}
+
+	private static long locksLeft(Backend backend) throws Exception {
+		return LockTestContexts.locksLeft(backend, redis.server(), zookeeper);
+	}
 
 	@BeforeEach
 	void flush() {
 		redis.flushAll();
 	}
 
-	@Test
-	void releasesAfterReturnLeavingNothingInRedis() {
-		this.runner.run((context) -> {
+	@ParameterizedTest
+	@EnumSource
+	void releasesAfterReturnLeavingNothingBehind(Backend backend) {
+		runner(backend).run((context) -> {
 			Seen seen = context.getBean(Jobs.class).plain("a");
 			assertThat(seen.key()).isEqualTo("plain:a");
 			assertThat(seen.held()).isTrue();
 			assertThat(LockContext.current()).isEmpty();
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(locksLeft(backend)).isZero();
 		});
 	}
 
-	@Test
-	void fencingTokenIsVisibleInsideAndGrowsWithEachAcquisition() {
-		this.runner.run((context) -> {
+	@ParameterizedTest
+	@EnumSource
+	void fencingTokenIsVisibleInsideAndGrowsWithEachAcquisition(Backend backend) {
+		runner(backend).run((context) -> {
 			Jobs jobs = context.getBean(Jobs.class);
 			long first = jobs.plain("t").fencingToken();
 			long second = jobs.plain("t").fencingToken();
@@ -86,9 +100,10 @@ class DistributedLockAspectIntegrationTests {
 		});
 	}
 
-	@Test
-	void throwsWhenLockIsNotAcquiredWithinWaitTime() {
-		this.runner.run((context) -> withLockHeldElsewhere(context, "hold:busy", () -> {
+	@ParameterizedTest
+	@EnumSource
+	void throwsWhenLockIsNotAcquiredWithinWaitTime(Backend backend) {
+		runner(backend).run((context) -> withLockHeldElsewhere(context, "hold:busy", () -> {
 			Jobs jobs = context.getBean(Jobs.class);
 			long start = System.nanoTime();
 			assertThatExceptionOfType(LockNotAcquiredException.class).isThrownBy(() -> jobs.impatient("busy"))
@@ -101,9 +116,10 @@ class DistributedLockAspectIntegrationTests {
 		}));
 	}
 
-	@Test
-	void skipsWhenLockIsNotAcquiredReturningNothing() {
-		this.runner.run((context) -> withLockHeldElsewhere(context, "hold:busy", () -> {
+	@ParameterizedTest
+	@EnumSource
+	void skipsWhenLockIsNotAcquiredReturningNothing(Backend backend) {
+		runner(backend).run((context) -> withLockHeldElsewhere(context, "hold:busy", () -> {
 			Jobs jobs = context.getBean(Jobs.class);
 			assertThat(jobs.skipValue("busy")).isNull();
 			assertThat(jobs.skipOptional("busy")).isEmpty();
@@ -112,9 +128,10 @@ class DistributedLockAspectIntegrationTests {
 		}));
 	}
 
-	@Test
-	void skipRunsTheMethodWhenTheLockIsFree() {
-		this.runner.run((context) -> {
+	@ParameterizedTest
+	@EnumSource
+	void skipRunsTheMethodWhenTheLockIsFree(Backend backend) {
+		runner(backend).run((context) -> {
 			Jobs jobs = context.getBean(Jobs.class);
 			assertThat(jobs.skipValue("free")).isEqualTo("ran");
 			assertThat(jobs.skipOptional("free")).contains("ran");
@@ -123,9 +140,10 @@ class DistributedLockAspectIntegrationTests {
 		});
 	}
 
-	@Test
-	void waitsForTheHolderToRelease() {
-		this.runner.run((context) -> {
+	@ParameterizedTest
+	@EnumSource
+	void waitsForTheHolderToRelease(Backend backend) {
+		runner(backend).run((context) -> {
 			Jobs jobs = context.getBean(Jobs.class);
 			LockManager locks = context.getBean(LockManager.class);
 			LockHandle holder = locks.acquire(LockRequest.of("hold:w", Duration.ofSeconds(30)));
@@ -150,7 +168,7 @@ class DistributedLockAspectIntegrationTests {
 
 	@Test
 	void keepsTheLockForLockAtLeastForAfterAnEarlyReturn() {
-		this.runner.run((context) -> {
+		runner(Backend.REDIS).run((context) -> {
 			Jobs jobs = context.getBean(Jobs.class);
 			long start = System.nanoTime();
 			jobs.keptAtLeast();
@@ -164,18 +182,19 @@ class DistributedLockAspectIntegrationTests {
 
 	@Test
 	void releasesAtOnceWhenTheMethodOutlastsLockAtLeastFor() {
-		this.runner.run((context) -> {
+		runner(Backend.REDIS).run((context) -> {
 			context.getBean(Jobs.class).outlastsMinimum();
 			assertThat(context.getBean(Probe.class).exists("outlasts")).isFalse();
 		});
 	}
 
-	@Test
-	void exceptionFromTheMethodPropagatesAndReleases() {
-		this.runner.run((context) -> {
+	@ParameterizedTest
+	@EnumSource
+	void exceptionFromTheMethodPropagatesAndReleases(Backend backend) {
+		runner(backend).run((context) -> {
 			Jobs jobs = context.getBean(Jobs.class);
 			assertThatIllegalStateException().isThrownBy(jobs::fails).withMessage("boom");
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(locksLeft(backend)).isZero();
 			assertThat(LockContext.current()).isEmpty();
 			assertThatIllegalStateException().isThrownBy(jobs::fails).withMessage("boom");
 		});
@@ -183,7 +202,7 @@ class DistributedLockAspectIntegrationTests {
 
 	@Test
 	void nestedLocksMakeTheInnermostCurrent() {
-		this.runner.run((context) -> {
+		runner(Backend.REDIS).run((context) -> {
 			List<String> trace = context.getBean(Jobs.class).outer();
 			assertThat(trace).containsExactly("outer", "inner", "outer-held=true", "inner-held=true", "outer");
 			assertThat(redis.server().dbSize()).isZero();
@@ -192,7 +211,7 @@ class DistributedLockAspectIntegrationTests {
 
 	@Test
 	void reentryOnTheSameKeyRunsWithoutReacquiring() {
-		this.runner.run((context) -> {
+		runner(Backend.REDIS).run((context) -> {
 			List<String> trace = context.getBean(Jobs.class).ledger("42");
 			assertThat(trace).hasSize(3);
 			assertThat(trace.get(1)).as("inner call sees the outer handle").isEqualTo(trace.get(0));
@@ -201,9 +220,10 @@ class DistributedLockAspectIntegrationTests {
 		});
 	}
 
-	@Test
-	void worksThroughInterfaceProxies() {
-		this.runner.withPropertyValues("spring.aop.proxy-target-class=false")
+	@ParameterizedTest
+	@EnumSource
+	void worksThroughInterfaceProxies(Backend backend) {
+		runner(backend).withPropertyValues("spring.aop.proxy-target-class=false")
 			.withBean(Greeter.class, GreeterImpl::new)
 			.run((context) -> {
 				Greeter greeter = context.getBean(Greeter.class);
@@ -212,43 +232,48 @@ class DistributedLockAspectIntegrationTests {
 			});
 	}
 
-	@Test
-	void worksThroughClassProxies() {
-		this.runner.run((context) -> {
+	@ParameterizedTest
+	@EnumSource
+	void worksThroughClassProxies(Backend backend) {
+		runner(backend).run((context) -> {
 			assertThat(AopUtils.isCglibProxy(context.getBean(Jobs.class))).isTrue();
 			assertThat(context.getBean(Jobs.class).plain("c").key()).isEqualTo("plain:c");
 		});
 	}
 
-	@Test
-	void composedAnnotationsLock() {
-		this.runner.run((context) -> {
+	@ParameterizedTest
+	@EnumSource
+	void composedAnnotationsLock(Backend backend) {
+		runner(backend).run((context) -> {
 			Jobs jobs = context.getBean(Jobs.class);
 			assertThat(jobs.composed().key()).isEqualTo("composed");
 			assertThat(jobs.deeplyComposed().key()).isEqualTo("deep");
 		});
 	}
 
-	@Test
-	void composedAnnotationKeepsItsFailureMode() {
-		this.runner.run((context) -> withLockHeldElsewhere(context, "composed",
+	@ParameterizedTest
+	@EnumSource
+	void composedAnnotationKeepsItsFailureMode(Backend backend) {
+		runner(backend).run((context) -> withLockHeldElsewhere(context, "composed",
 				() -> assertThat(context.getBean(Jobs.class).composed()).isNull()));
 	}
 
-	@Test
-	void excludesConcurrentCallersOnPlatformThreads() {
-		this.runner.run((context) -> assertMutualExclusion(context, Executors.newFixedThreadPool(8)));
+	@ParameterizedTest
+	@EnumSource
+	void excludesConcurrentCallersOnPlatformThreads(Backend backend) {
+		runner(backend).run((context) -> assertMutualExclusion(backend, context, Executors.newFixedThreadPool(8)));
 	}
 
-	@Test
+	@ParameterizedTest
+	@EnumSource
 	@EnabledForJreRange(min = JRE.JAVA_21)
-	void excludesConcurrentCallersOnVirtualThreads() {
-		this.runner.run((context) -> assertMutualExclusion(context,
+	void excludesConcurrentCallersOnVirtualThreads(Backend backend) {
+		runner(backend).run((context) -> assertMutualExclusion(backend, context,
 				(ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null)));
 	}
 
-	private static void assertMutualExclusion(AssertableApplicationContext context, ExecutorService executor)
-			throws Exception {
+	private static void assertMutualExclusion(Backend backend, AssertableApplicationContext context,
+			ExecutorService executor) throws Exception {
 		Jobs jobs = context.getBean(Jobs.class);
 		int calls = 40;
 		List<Future<Long>> tokens = new ArrayList<>();
@@ -267,7 +292,7 @@ class DistributedLockAspectIntegrationTests {
 		}
 		assertThat(jobs.overlaps()).isZero();
 		assertThat(jobs.counter()).isEqualTo(calls);
-		assertThat(redis.server().dbSize()).isZero();
+		assertThat(locksLeft(backend)).isZero();
 	}
 
 	@Retention(RetentionPolicy.RUNTIME)

@@ -20,7 +20,9 @@ import io.distlock.core.LockContext;
 import io.distlock.core.LockHandle;
 import io.distlock.core.LockManager;
 import io.distlock.core.LockRequest;
+import io.distlock.crossprocess.Backend;
 import io.distlock.testsupport.RedisServer;
+import io.distlock.zookeeper.ZooKeeperServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +43,23 @@ final class LockTestContexts {
 			.withPropertyValues("spring.data.redis.host=" + server.host(), "spring.data.redis.port=" + server.port(),
 					"spring.data.redis.timeout=1s")
 			.withBean(Probe.class);
+	}
+
+	/**
+	 * A runner whose lock manager is on {@code backend}: the Redis of {@code redis}, or the
+	 * ZooKeeper of {@code zookeeper} (Redis is still configured, for the {@link Probe}).
+	 */
+	static ApplicationContextRunner runner(Backend backend, RedisServer redis, ZooKeeperServerExtension zookeeper) {
+		ApplicationContextRunner runner = runner(redis);
+		return (backend == Backend.ZOOKEEPER)
+				? runner.withPropertyValues("distlock.zookeeper.connect-string=" + zookeeper.connectString()) : runner;
+	}
+
+	/**
+	 * How many locks {@code backend} keeps now.
+	 */
+	static long locksLeft(Backend backend, RedisServer redis, ZooKeeperServerExtension zookeeper) throws Exception {
+		return (backend == Backend.REDIS) ? redis.dbSize() : zookeeper.lockNodes("/distlock");
 	}
 
 	/**

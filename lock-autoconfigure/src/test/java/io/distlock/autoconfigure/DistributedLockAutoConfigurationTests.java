@@ -130,6 +130,18 @@ class DistributedLockAutoConfigurationTests {
 	}
 
 	@Test
+	void keepsLockManagerWorkingWhenTheContextIsPausedAndRestarted() {
+		// As Spring's test context cache does with a cached context while another one is in use.
+		this.runner.run((context) -> {
+			context.getSourceApplicationContext().pause();
+			context.getSourceApplicationContext().restart();
+			try (LockHandle handle = context.getBean(LockManager.class).lock("resumed", Duration.ofSeconds(5))) {
+				assertThat(handle.await().acquired()).isTrue();
+			}
+		});
+	}
+
+	@Test
 	void usesLockListenerBean() {
 		this.runner.withUserConfiguration(ListenerConfiguration.class).run((context) -> {
 			try (LockHandle handle = context.getBean(LockManager.class).lock("heard", Duration.ofSeconds(5))) {
@@ -234,6 +246,33 @@ class DistributedLockAutoConfigurationTests {
 	}
 
 	@Test
+	void failsOnTooManyLocalHandOffs() {
+		this.runner.withPropertyValues("distlock.local-hand-off.max-count=1001")
+			.run((context) -> assertBindingFailure(context,
+					"distlock.local-hand-off.max-count must be between 0 and 1000, got 1001"));
+	}
+
+	@Test
+	void defaultPropertiesGiveTheLockManagerDefaults() {
+		assertThat(new DistributedLockProperties().lockSettings()).isEqualTo(LockSettings.DEFAULTS);
+	}
+
+	@Test
+	void bindsReplicaAcknowledgementAndRejectsANegativeCount() {
+		this.runner.withPropertyValues("distlock.redis.replica-acks=2", "distlock.redis.replica-ack-timeout=150ms")
+			.run((context) -> {
+				DistributedLockProperties.Redis properties = context.getBean(DistributedLockProperties.class).getRedis();
+				assertThat(properties.getReplicaAcks()).isEqualTo(2);
+				assertThat(properties.getReplicaAckTimeout()).isEqualTo(Duration.ofMillis(150));
+			});
+		this.runner.withPropertyValues("distlock.redis.replica-acks=-1")
+			.run((context) -> assertBindingFailure(context, "distlock.redis.replica-acks must not be negative"));
+		this.runner.withPropertyValues("distlock.redis.replica-ack-timeout=0ms")
+			.run((context) -> assertBindingFailure(context,
+					"distlock.redis.replica-ack-timeout must be at least 1ms"));
+	}
+
+	@Test
 	void failsOnZeroFairHandOverWindow() {
 		this.runner.withPropertyValues("distlock.redis.fair-hand-over-window=0s")
 			.run((context) -> assertBindingFailure(context,
@@ -250,10 +289,14 @@ class DistributedLockAutoConfigurationTests {
 		List<Map<String, Object>> properties = (List<Map<String, Object>>) JsonParserFactory.getJsonParser()
 			.parseMap(json)
 			.get("properties");
-		Map<String, Object> expectedDefaults = Map.of("distlock.enabled", true, "distlock.key-prefix", "lock:",
-				"distlock.default-ttl", "30s", "distlock.default-wait-time", "10s", "distlock.max-waiters-per-key",
-				1000, "distlock.aspect-order", DistributedLockAspect.DEFAULT_ORDER, "distlock.retry.initial-interval",
-				"20ms", "distlock.retry.max-interval", "1s", "distlock.redis.fair-hand-over-window", "50ms");
+		Map<String, Object> expectedDefaults = Map.ofEntries(Map.entry("distlock.enabled", true),
+				Map.entry("distlock.key-prefix", "lock:"), Map.entry("distlock.default-ttl", "30s"),
+				Map.entry("distlock.default-wait-time", "10s"), Map.entry("distlock.max-waiters-per-key", 1000),
+				Map.entry("distlock.aspect-order", DistributedLockAspect.DEFAULT_ORDER),
+				Map.entry("distlock.retry.initial-interval", "20ms"), Map.entry("distlock.retry.max-interval", "1s"),
+				Map.entry("distlock.redis.fair-hand-over-window", "50ms"),
+				Map.entry("distlock.local-hand-off.window", "2ms"), Map.entry("distlock.local-hand-off.max-count", 32),
+				Map.entry("distlock.redis.replica-acks", 0), Map.entry("distlock.redis.replica-ack-timeout", "500ms"));
 		expectedDefaults.forEach((name, expected) -> {
 			Map<String, Object> property = properties.stream()
 				.filter((candidate) -> name.equals(candidate.get("name")))

@@ -3,16 +3,18 @@ package io.distlock.leader;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.distlock.redis.TestRedis;
+import io.distlock.crossprocess.LockTarget;
 import io.distlock.redis.Witness;
 
 /**
  * A separate JVM in a leader election, for the cross-process tests: args
- * {@code host lockPort witnessPort name ttlMillis yieldEveryMillis runMillis}. While it leads it
+ * {@code target witnessHost witnessPort name ttlMillis yieldEveryMillis runMillis}, the target a
+ * {@link LockTarget}. While it leads it
  * does leader work recorded by the witness (occupancy and a fenced write with its term's token),
  * printing {@code WORK <token>}; it prints {@code LEADER <token>} and {@code REVOKED <token>
  * <reason>} as events arrive; when a revoked term's token is known it prints
- * {@code STALE <accepted>} for a fenced write with that old token. With {@code yieldEveryMillis}
+ * {@code STALE <accepted>} for a fenced write with that old token. Each grant is also announced to
+ * the witness list {@code <name>:leaders} as {@code <pid> <token> <nanoTime>}. With {@code yieldEveryMillis}
  * above 0 a leader yields after about that long, then contends again.
  */
 public final class LeaderWorker {
@@ -21,14 +23,14 @@ public final class LeaderWorker {
 	}
 
 	public static void main(String[] args) throws Exception {
-		String host = args[0];
+		String host = args[1];
 		int witnessPort = Integer.parseInt(args[2]);
 		long yieldEvery = Long.parseLong(args[5]);
 		long runUntil = System.nanoTime() + Duration.ofMillis(Long.parseLong(args[6])).toNanos();
-		try (TestRedis.Manager manager = TestRedis.Manager.start(host, Integer.parseInt(args[1]));
+		try (LockTarget.Opened manager = new LockTarget(args[0]).open();
 				Witness witness = new Witness(host, witnessPort, args[3] + ":")) {
 			LeaderElection election = new LeaderElection(manager.locks(), args[3],
-					Duration.ofMillis(Long.parseLong(args[4])), new PrintingListener(host, witnessPort));
+					Duration.ofMillis(Long.parseLong(args[4])), new PrintingListener(host, witnessPort, args[3] + ":"));
 			election.start();
 			long leadingSince = 0;
 			while (System.nanoTime() < runUntil) {
@@ -58,17 +60,21 @@ public final class LeaderWorker {
 		System.exit(0);
 	}
 
-	private record PrintingListener(String host, int witnessPort) implements LeadershipListener {
+	private record PrintingListener(String host, int witnessPort, String namespace) implements LeadershipListener {
 
 		@Override
 		public void granted(LeadershipGrantedEvent event) {
-			System.out.println("LEADER " + event.fencingToken() + " at " + System.nanoTime());
+			long at = System.nanoTime();
+			System.out.println("LEADER " + event.fencingToken() + " at " + at);
+			try (Witness witness = new Witness(this.host, this.witnessPort, this.namespace)) {
+				witness.announce("leaders", ProcessHandle.current().pid() + " " + event.fencingToken() + " " + at);
+			}
 		}
 
 		@Override
 		public void revoked(LeadershipRevokedEvent event) {
 			System.out.println("REVOKED " + event.fencingToken() + " " + event.reason() + " at " + System.nanoTime());
-			try (Witness witness = new Witness(this.host, this.witnessPort)) {
+			try (Witness witness = new Witness(this.host, this.witnessPort, this.namespace)) {
 				System.out.println("STALE " + witness.fencedWrite(event.fencingToken()));
 			}
 		}

@@ -90,6 +90,33 @@ class RedisFailureIntegrationTests {
 	}
 
 	@Test
+	void aGrantArrivingAfterItsTtlIsNotReportedAsHeld() throws Exception {
+		RedisServer server = redis.server();
+		try (TestRedis.Manager manager = TestRedis.Manager.start(server.host(), server.port())) {
+			manager.locks().acquire(LockRequest.of("warm", Duration.ofSeconds(5))).unlock();
+			Duration ttl = Duration.ofMillis(200);
+			LockHandle late;
+			server.pause();
+			try {
+				late = manager.locks().lock(LockRequest.of("late", ttl).withWaitTime(Duration.ofSeconds(5)));
+				Thread.sleep(ttl.toMillis() * 2);
+			}
+			finally {
+				server.resume();
+			}
+			LockResult result = late.await();
+			// Acquired by the attempt after the late grant, which renewed the lease it had taken.
+			assertThat(result.status()).isEqualTo(LockStatus.ACQUIRED);
+			assertThat(late.isHeld()).isTrue();
+			try (Jedis jedis = server.jedis()) {
+				assertThat(jedis.pttl("lock:late")).isPositive();
+			}
+			late.unlock();
+			assertThat(server.dbSize()).isZero();
+		}
+	}
+
+	@Test
 	void pausedRedisEndsWaitsAtTheirBoundAndLeavesNothingHeld() {
 		RedisServer server = redis.server();
 		try (TestRedis.Manager manager = TestRedis.Manager.start(server.host(), server.port())) {

@@ -41,8 +41,10 @@ class ResidueIntegrationTests {
 
 			List<LockHandle> expiring = new ArrayList<>();
 			inParallel((key) -> {
+				// A wait lets a grant that comes back after its ttl, on a busy machine, be taken again.
 				LockHandle handle = locks.acquire(LockRequest.of("expired:" + key, Duration.ofSeconds(1))
-					.withAutoRenew(false));
+					.withAutoRenew(false)
+					.withWaitTime(Duration.ofSeconds(10)));
 				synchronized (expiring) {
 					expiring.add(handle);
 				}

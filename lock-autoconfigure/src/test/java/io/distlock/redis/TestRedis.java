@@ -1,6 +1,7 @@
 package io.distlock.redis;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
@@ -20,12 +21,22 @@ public final class TestRedis {
 	}
 
 	public static JedisConnectionFactory connectionFactory(String host, int port) {
+		return connectionFactory(host, port, (factory) -> {
+		});
+	}
+
+	/**
+	 * A started factory, set up by {@code customizer} before it starts.
+	 */
+	public static JedisConnectionFactory connectionFactory(String host, int port,
+			Consumer<JedisConnectionFactory> customizer) {
 		JedisClientConfiguration client = JedisClientConfiguration.builder()
 			.connectTimeout(TIMEOUT)
 			.readTimeout(TIMEOUT)
 			.usePooling()
 			.build();
 		JedisConnectionFactory factory = new JedisConnectionFactory(new RedisStandaloneConfiguration(host, port), client);
+		customizer.accept(factory);
 		factory.afterPropertiesSet();
 		factory.start();
 		return factory;

@@ -1,12 +1,21 @@
 package io.distlock.redis;
 
+import java.time.Duration;
+import java.util.List;
+
 import redis.clients.jedis.Jedis;
 
 /**
  * An independent record of critical sections, kept in a Redis server the locks do not use:
  * entries and exits count occupancy (a count above one is an overlap), a deliberately
- * non-atomic read-modify-write counter loses increments when sections overlap, and a fenced
- * write accepts only tokens higher than every token seen.
+ * non-atomic read-modify-write counter loses increments when sections overlap, a fenced write
+ * accepts only tokens higher than every token seen, and each section can be logged with its
+ * {@link System#nanoTime() monotonic} start and end for an offline check ({@link SectionLog}).
+ * On Linux {@code nanoTime} reads {@code CLOCK_MONOTONIC}, one clock for every process of the
+ * machine, so sections of different worker JVMs compare.
+ * <p>
+ * Every key lives under the witness's namespace and, per lock, under the lock's name; the
+ * methods without a lock name use the namespace alone.
  */
 public final class Witness implements AutoCloseable {
 
@@ -16,6 +25,7 @@ public final class Witness implements AutoCloseable {
 			  redis.call('SET', KEYS[1], ARGV[1])
 			  return 1
 			end
+			redis.call('INCR', KEYS[2])
 			return 0
 			""";
 
@@ -28,8 +38,8 @@ public final class Witness implements AutoCloseable {
 	}
 
 	/**
-	 * A witness whose occupancy counts live under {@code namespace}, so that a killed worker of
-	 * another test, whose last write may still arrive, cannot disturb them.
+	 * A witness whose keys live under {@code namespace}, so that a killed worker of another
+	 * test, whose last write may still arrive, cannot disturb them.
 	 */
 	public Witness(String host, int port, String namespace) {
 		this.jedis = new Jedis(host, port);
@@ -41,7 +51,16 @@ public final class Witness implements AutoCloseable {
 	 * @return whether another section was inside at the same time
 	 */
 	public boolean enter() {
-		if (this.jedis.incr(this.namespace + "occupancy") > 1) {
+		return enter("");
+	}
+
+	/**
+	 * Records an entry into a section of {@code lock}; an overlap is also counted under
+	 * {@code overlaps} of the namespace, whatever the lock.
+	 * @return whether another section of the same lock was inside at the same time
+	 */
+	public boolean enter(String lock) {
+		if (this.jedis.incr(key(lock, "occupancy")) > 1) {
 			this.jedis.incr(this.namespace + "overlaps");
 			return true;
 		}
@@ -49,25 +68,93 @@ public final class Witness implements AutoCloseable {
 	}
 
 	public void exit() {
-		this.jedis.decr(this.namespace + "occupancy");
+		exit("");
 	}
 
-	void increment(long pauseMillis) throws InterruptedException {
-		String value = this.jedis.get("counter");
+	public void exit(String lock) {
+		this.jedis.decr(key(lock, "occupancy"));
+	}
+
+	public void increment(long pauseMillis) throws InterruptedException {
+		increment("", pauseMillis);
+	}
+
+	/**
+	 * Adds one to the counter of {@code lock} by a GET, a pause and a SET, so that overlapping
+	 * sections lose increments.
+	 */
+	public void increment(String lock, long pauseMillis) throws InterruptedException {
+		String counter = key(lock, "counter");
+		String value = this.jedis.get(counter);
 		long current = (value != null) ? Long.parseLong(value) : 0;
 		if (pauseMillis > 0) {
 			Thread.sleep(pauseMillis);
 		}
-		this.jedis.set("counter", Long.toString(current + 1));
+		this.jedis.set(counter, Long.toString(current + 1));
 	}
 
 	public boolean fencedWrite(long token) {
-		return (Long) this.jedis.eval(FENCED_WRITE, 1, "fenced", Long.toString(token)) == 1;
+		return fencedWrite("", token);
+	}
+
+	/**
+	 * Writes to the fenced store of {@code lock}, which accepts only a token higher than every
+	 * token it accepted before; a refusal is counted under {@code fenced-refused}.
+	 * @return whether the write was accepted
+	 */
+	public boolean fencedWrite(String lock, long token) {
+		return (Long) this.jedis.eval(FENCED_WRITE, List.of(key(lock, "fenced"), key(lock, "fenced-refused")),
+				List.of(Long.toString(token))) == 1;
+	}
+
+	/**
+	 * Logs a section of {@code lock} held with {@code token} from {@code startNanos} to
+	 * {@code endNanos} ({@link System#nanoTime()}).
+	 */
+	public void log(String lock, long token, long startNanos, long endNanos) {
+		this.jedis.rpush(key(lock, "sections"), startNanos + " " + endNanos + " " + token);
+	}
+
+	/**
+	 * Reads the sections logged for {@code lock}.
+	 * @return the log
+	 */
+	public SectionLog sections(String lock) {
+		return SectionLog.parse(this.jedis.lrange(key(lock, "sections"), 0, -1));
+	}
+
+	/**
+	 * Appends an event, such as {@code <pid> <token> <nanoTime>}, to the list {@code name}.
+	 */
+	public void announce(String name, String event) {
+		this.jedis.rpush(this.namespace + name, event);
+	}
+
+	/**
+	 * Takes the oldest event of the list {@code name}, waiting for one.
+	 * @param timeout how long to wait, in whole seconds (at least one)
+	 * @return the event, or {@code null} if none came in time
+	 */
+	public String nextEvent(String name, Duration timeout) {
+		List<String> popped = this.jedis.blpop((int) Math.max(1, timeout.toSeconds()), this.namespace + name);
+		return (popped != null) ? popped.get(1) : null;
 	}
 
 	public long count(String name) {
-		String value = this.jedis.get(this.namespace + name);
+		return count("", name);
+	}
+
+	/**
+	 * Reads a counter of {@code lock}, such as {@code counter} or {@code fenced-refused}.
+	 * @return its value, 0 if never written
+	 */
+	public long count(String lock, String name) {
+		String value = this.jedis.get(key(lock, name));
 		return (value != null) ? Long.parseLong(value) : 0;
+	}
+
+	private String key(String lock, String name) {
+		return this.namespace + (lock.isEmpty() ? name : name + ":" + lock);
 	}
 
 	@Override

@@ -37,10 +37,36 @@ public interface LockBackend extends AutoCloseable {
 	 * also decline, for example to be fair to waiters in other processes.
 	 * @param key the lock key
 	 * @param owner the releasing owner token
+	 * @param fencingToken the releasing holder's fencing token: the one the backend gave out, or
+	 * higher after {@link #handsOffInMemory() in-memory hand-offs}; every token given out later
+	 * must exceed it
 	 * @param next the local waiter to hand the lock to, or {@code null}
 	 * @return what happened
 	 */
-	ReleaseOutcome release(String key, String owner, @Nullable HandOff next);
+	ReleaseOutcome release(String key, String owner, long fencingToken, @Nullable HandOff next);
+
+	/**
+	 * Whether the machinery may hand a held lease to the next waiter of this process in memory,
+	 * without calling the backend: the waiter then holds the same lease (same owner token, same
+	 * expiry) with the previous fencing token plus one. A backend answers {@code true} only if the
+	 * tokens it gives out later always exceed those: up to the token passed to {@link #release},
+	 * and up to the lease's own token plus {@link io.distlock.core.LockSettings#MAX_LOCAL_HAND_OFFS}
+	 * when the lease ends without a release.
+	 * @return {@code true} if in-memory hand-offs keep fencing tokens increasing
+	 */
+	default boolean handsOffInMemory() {
+		return false;
+	}
+
+	/**
+	 * Whether a lock this backend granted ends by itself once its ttl passes unrenewed, as a Redis
+	 * lease does. A backend whose locks outlive their ttl (a ZooKeeper node lives with its session)
+	 * answers {@code false}, and the machinery then gives back a lock it counts as lost.
+	 * @return {@code true} if an unrenewed lock expires in the backend
+	 */
+	default boolean expiresLocks() {
+		return true;
+	}
 
 	/**
 	 * Tells the backend this process no longer waits for {@code key}, so it can forget what
@@ -74,6 +100,15 @@ public interface LockBackend extends AutoCloseable {
 	 * @throws RuntimeException the backend's failure when it cannot
 	 */
 	void check();
+
+	/**
+	 * Starts reporting connection changes that affect held locks to {@code events}; called once,
+	 * before any other method. A backend that learns of lost locks only through {@link #renew}
+	 * (the default) reports nothing.
+	 * @param events where to report
+	 */
+	default void observe(BackendEvents events) {
+	}
 
 	/**
 	 * Closes connections and threads the backend owns.

@@ -1,22 +1,25 @@
-package io.distlock.redis;
+package io.distlock.crossprocess;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.distlock.core.LockHandle;
+import io.distlock.core.LockManager;
 import io.distlock.core.LockRequest;
+import io.distlock.redis.Witness;
 
 /**
  * A separate JVM using the lock as a user would, for the cross-process tests. Modes:
  * <ul>
- * <li>{@code contend host lockPort witnessPort key threads iterations}: every thread takes the lock
- * {@code iterations} times and records each critical section with the {@link Witness}; prints
+ * <li>{@code contend target witnessHost witnessPort key threads iterations}: every thread takes the
+ * lock {@code iterations} times and records each critical section with the {@link Witness}; prints
  * {@code DONE}.</li>
- * <li>{@code hold host lockPort witnessPort key ttlMillis}: takes the lock with renewal, prints
+ * <li>{@code hold target witnessHost witnessPort key ttlMillis}: takes the lock with renewal, prints
  * {@code HELD <token>}, then waits; if the lease is ever lost it prints {@code LOST}, tries a fenced
  * write with its token and prints {@code FENCED <accepted>}.</li>
  * </ul>
+ * The {@code target} is a {@link LockTarget}.
  */
 public final class LockWorker {
 
@@ -24,15 +27,15 @@ public final class LockWorker {
 	}
 
 	public static void main(String[] args) throws Exception {
-		String host = args[1];
-		int lockPort = Integer.parseInt(args[2]);
+		String witnessHost = args[2];
 		int witnessPort = Integer.parseInt(args[3]);
 		String key = args[4];
-		try (TestRedis.Manager manager = TestRedis.Manager.start(host, lockPort)) {
+		try (LockTarget.Opened manager = new LockTarget(args[1]).open()) {
 			switch (args[0]) {
-				case "contend" -> contend(manager.locks(), host, witnessPort, key, Integer.parseInt(args[5]),
+				case "contend" -> contend(manager.locks(), witnessHost, witnessPort, key, Integer.parseInt(args[5]),
 						Integer.parseInt(args[6]));
-				case "hold" -> hold(manager.locks(), host, witnessPort, key, Duration.ofMillis(Long.parseLong(args[5])));
+				case "hold" -> hold(manager.locks(), witnessHost, witnessPort, key,
+						Duration.ofMillis(Long.parseLong(args[5])));
 				default -> throw new IllegalArgumentException("Unknown mode " + args[0]);
 			}
 		}
@@ -41,7 +44,7 @@ public final class LockWorker {
 		System.exit(0);
 	}
 
-	private static void contend(RedisLockManager locks, String host, int witnessPort, String key, int threads,
+	private static void contend(LockManager locks, String host, int witnessPort, String key, int threads,
 			int iterations) throws InterruptedException {
 		LockRequest request = LockRequest.of(key, Duration.ofSeconds(10)).withWaitTime(Duration.ofSeconds(60));
 		List<Thread> workers = new ArrayList<>();
@@ -68,7 +71,7 @@ public final class LockWorker {
 		}
 	}
 
-	private static void hold(RedisLockManager locks, String host, int witnessPort, String key, Duration ttl)
+	private static void hold(LockManager locks, String host, int witnessPort, String key, Duration ttl)
 			throws InterruptedException {
 		LockHandle handle = locks.acquire(LockRequest.of(key, ttl));
 		System.out.println("HELD " + handle.fencingToken());

@@ -1,0 +1,67 @@
+package io.distlock.autoconfigure;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+import io.distlock.core.LockListener;
+import io.distlock.core.LockManager;
+import io.distlock.core.LockSettings;
+import io.distlock.zookeeper.ZooKeeperLockManager;
+import io.distlock.zookeeper.ZooKeeperLockOptions;
+
+/**
+ * The {@link ZooKeeperLockManager} when the backend is ZooKeeper, on the application's
+ * {@link CuratorFramework} (used as it is, never closed by us) or on one made from
+ * {@code distlock.zookeeper.*} (closed with the context), unless the application defines a
+ * {@link LockManager}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(CuratorFramework.class)
+@Conditional(OnZooKeeperBackendCondition.class)
+@ConditionalOnMissingBean(LockManager.class)
+class ZooKeeperLockManagerConfiguration {
+
+	private static final int BASE_RETRY_MILLIS = 100;
+
+	private static final int MAX_RETRIES = 3;
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	CuratorFramework distlockCuratorFramework(DistributedLockProperties properties) {
+		DistributedLockProperties.ZooKeeper zookeeper = properties.getZookeeper();
+		String connectString = zookeeper.getConnectString();
+		if (connectString == null || connectString.isBlank()) {
+			throw new IllegalStateException("distlock.backend=zookeeper needs distlock.zookeeper.connect-string "
+					+ "or a CuratorFramework bean");
+		}
+		CuratorFramework client = CuratorFrameworkFactory.builder()
+			.connectString(connectString)
+			.sessionTimeoutMs(Math.toIntExact(zookeeper.getSessionTimeout().toMillis()))
+			.connectionTimeoutMs(Math.toIntExact(zookeeper.getConnectionTimeout().toMillis()))
+			.retryPolicy(new ExponentialBackoffRetry(BASE_RETRY_MILLIS, MAX_RETRIES))
+			.build();
+		client.start();
+		return client;
+	}
+
+	@Bean(destroyMethod = "close")
+	ZooKeeperLockManager zooKeeperLockManager(CuratorFramework client, DistributedLockProperties properties,
+			ObjectProvider<LockListener> listeners) {
+		ZooKeeperLockOptions options = new ZooKeeperLockOptions(properties.getZookeeper().getBasePath());
+		LockSettings settings = properties.lockSettings();
+		return new ZooKeeperLockManager(client, options, settings, LockListener.of(listeners.orderedStream().toList()));
+	}
+
+	@Bean
+	LockManagerLifecycle zooKeeperLockManagerLifecycle(ZooKeeperLockManager zooKeeperLockManager) {
+		return new LockManagerLifecycle(zooKeeperLockManager, 0);
+	}
+
+}

@@ -1,0 +1,36 @@
+package io.distlock.metrics;
+
+import java.util.Objects;
+
+import io.distlock.core.LockRequest;
+import io.distlock.core.LockResult;
+
+/**
+ * The context of a {@code distlock.held} observation: an acquired lock from its acquisition until
+ * it is released or its lease is lost.
+ *
+ * @since 1.0.0
+ */
+public class LockHeldContext extends LockObservationContext {
+
+	private final LockResult acquisition;
+
+	/**
+	 * Creates a context for a lock that {@code request} acquired.
+	 * @param request the lock request
+	 * @param acquisition its outcome, {@link io.distlock.core.LockStatus#ACQUIRED}
+	 */
+	public LockHeldContext(LockRequest request, LockResult acquisition) {
+		super(request);
+		this.acquisition = Objects.requireNonNull(acquisition, "'acquisition' must not be null");
+	}
+
+	/**
+	 * The acquisition that began the hold: its fencing token and how long it waited.
+	 * @return the acquisition's outcome
+	 */
+	public LockResult getAcquisition() {
+		return this.acquisition;
+	}
+
+}

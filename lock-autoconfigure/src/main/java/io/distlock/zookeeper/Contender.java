@@ -1,0 +1,102 @@
+package io.distlock.zookeeper;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.zookeeper.Watcher;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * This process's node in one key's queue. While waiting it belongs to the process, so the next
+ * local request takes over its place; once at the head it is claimed by one owner, whose fencing
+ * token is the node's creation zxid. Its state moves once from waiting to claimed and once to
+ * retired, by compare-and-set, so a release never deletes a node another owner just claimed.
+ */
+final class Contender {
+
+	private static final Object RETIRED = new Object();
+
+	final String key;
+
+	final String path;
+
+	/** The zxid that created the node: globally increasing, so a fencing token. */
+	final long czxid;
+
+	/** The session that owns the ephemeral node. */
+	final long sessionId;
+
+	/** Watches the node in front of this one. */
+	final Watcher predecessorWatcher;
+
+	/** Waiting ({@code null}), the claiming owner's token, or {@link #RETIRED}. */
+	private final AtomicReference<@Nullable Object> state = new AtomicReference<>();
+
+	private volatile @Nullable String lastAttempt;
+
+	Contender(String key, String path, long czxid, long sessionId, Watcher predecessorWatcher) {
+		this.key = key;
+		this.path = path;
+		this.czxid = czxid;
+		this.sessionId = sessionId;
+		this.predecessorWatcher = predecessorWatcher;
+	}
+
+	String name() {
+		return LockPaths.name(this.path);
+	}
+
+	void attemptedBy(String owner) {
+		this.lastAttempt = owner;
+	}
+
+	boolean isWaiting() {
+		return this.state.get() == null;
+	}
+
+	boolean isRetired() {
+		return this.state.get() == RETIRED;
+	}
+
+	/**
+	 * The owner that claimed this node, or {@code null} while waiting or once retired.
+	 */
+	@Nullable String holder() {
+		Object current = this.state.get();
+		return (current instanceof String owner) ? owner : null;
+	}
+
+	boolean claim(String owner) {
+		return this.state.compareAndSet(null, owner);
+	}
+
+	/**
+	 * Retires the node for {@code owner}: the node it holds, or the waiting node of its last
+	 * attempt (an attempt whose outcome it does not know).
+	 * @return whether this call retired it, so the caller deletes it
+	 */
+	boolean retireFor(String owner) {
+		Object current = this.state.get();
+		if (owner.equals(current)) {
+			return this.state.compareAndSet(current, RETIRED);
+		}
+		return current == null && owner.equals(this.lastAttempt) && this.state.compareAndSet(null, RETIRED);
+	}
+
+	/**
+	 * Retires the node whatever its state.
+	 * @return the owner that held it, or {@code null}
+	 */
+	@Nullable String retire() {
+		Object previous = this.state.getAndSet(RETIRED);
+		return (previous instanceof String owner) ? owner : null;
+	}
+
+	/**
+	 * Retires the node if it is waiting.
+	 * @return whether this call retired it
+	 */
+	boolean retireWaiting() {
+		return this.state.compareAndSet(null, RETIRED);
+	}
+
+}

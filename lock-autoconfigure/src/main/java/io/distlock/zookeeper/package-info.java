@@ -1,0 +1,8 @@
+/**
+ * The ZooKeeper implementation of the lock manager, on Apache Curator: one ephemeral sequential
+ * node per contending process and key, under a container node per key.
+ */
+@NullMarked
+package io.distlock.zookeeper;
+
+import org.jspecify.annotations.NullMarked;

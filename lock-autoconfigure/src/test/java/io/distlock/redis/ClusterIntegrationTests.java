@@ -1,0 +1,226 @@
+package io.distlock.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import io.distlock.core.LockHandle;
+import io.distlock.core.LockManager;
+import io.distlock.core.LockResult;
+import io.distlock.core.LockStatus;
+import io.distlock.testsupport.RedisClusterTopology;
+import io.distlock.testsupport.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RedisLockManager} on a Redis Cluster of three primaries, configured only by
+ * {@code spring.data.redis.cluster.nodes}.
+ */
+class ClusterIntegrationTests {
+
+	private static final String[] SLOW_FALLBACK = { "distlock.retry.initial-interval=5s",
+			"distlock.retry.max-interval=5s" };
+
+	private static RedisClusterTopology cluster;
+
+	private static RedisServer witnessServer;
+
+	@BeforeAll
+	static void startCluster() {
+		cluster = RedisClusterTopology.start(3, 0);
+		witnessServer = RedisServer.start();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		cluster.close();
+		witnessServer.close();
+	}
+
+	@BeforeEach
+	void flush() {
+		cluster.primaries().forEach(RedisServer::flushAll);
+		witnessServer.flushAll();
+	}
+
+	private static ApplicationContextRunner runner(String... properties) {
+		return TopologyContexts.cluster(cluster.addresses(), properties);
+	}
+
+	@Test
+	void locksAThousandKeysAcrossAllSlotsFromTwoContextsWithoutError() {
+		runner().run((first) -> runner().run((second) -> {
+			List<LockManager> managers = List.of(first.getBean(LockManager.class), second.getBean(LockManager.class));
+			ExecutorService pool = Executors.newFixedThreadPool(8);
+			try {
+				List<Future<LockStatus>> outcomes = new ArrayList<>();
+				for (int i = 0; i < 1000; i++) {
+					LockManager locks = managers.get(i % 2);
+					String key = "account:" + i;
+					outcomes.add(pool.submit(() -> {
+						try (LockHandle handle = locks.lock(key, Duration.ofSeconds(10), Duration.ofSeconds(10))) {
+							return handle.await().status();
+						}
+					}));
+				}
+				for (Future<LockStatus> outcome : outcomes) {
+					assertThat(outcome.get()).isEqualTo(LockStatus.ACQUIRED);
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+			Set<Integer> primariesUsed = new HashSet<>();
+			IntStream.range(0, 1000)
+				.forEach((i) -> primariesUsed.add(cluster.primaryOf(RedisClusterTopology.slot("lock:account:" + i)).port()));
+			assertThat(primariesUsed).hasSize(3);
+			for (RedisServer primary : cluster.primaries()) {
+				assertThat(primary.dbSize()).isZero();
+			}
+		}));
+	}
+
+	@Test
+	void depositsFromTwoContextsOnOneAccountStayExact() {
+		runner().run((first) -> runner().run((second) -> {
+			List<LockManager> managers = List.of(first.getBean(LockManager.class), second.getBean(LockManager.class));
+			try (Witness witness = new Witness(witnessServer.host(), witnessServer.port())) {
+				ExecutorService pool = Executors.newFixedThreadPool(6);
+				try {
+					List<Future<?>> depositors = new ArrayList<>();
+					for (int worker = 0; worker < 6; worker++) {
+						LockManager locks = managers.get(worker % 2);
+						depositors.add(pool.submit(() -> deposit(locks, 25)));
+					}
+					for (Future<?> depositor : depositors) {
+						depositor.get();
+					}
+				}
+				finally {
+					pool.shutdownNow();
+				}
+				assertThat(witness.count("overlaps")).isZero();
+				assertThat(witness.count("counter")).isEqualTo(150);
+			}
+		}));
+	}
+
+	private static Void deposit(LockManager locks, int times) throws InterruptedException {
+		try (Witness witness = new Witness(witnessServer.host(), witnessServer.port())) {
+			for (int i = 0; i < times; i++) {
+				try (LockHandle handle = locks.lock("ledger:1", Duration.ofSeconds(10), Duration.ofSeconds(20))) {
+					assertThat(handle.await().status()).isEqualTo(LockStatus.ACQUIRED);
+					witness.enter();
+					witness.increment(1);
+					witness.exit();
+				}
+			}
+		}
+		return null;
+	}
+
+	@Test
+	void wakesAWaiterInAnotherContextOnReleaseNotByTheFallback() {
+		runner(SLOW_FALLBACK).run((first) -> runner(SLOW_FALLBACK).run((second) -> {
+			LockHandle holder = first.getBean(LockManager.class).lock("report", Duration.ofSeconds(30));
+			assertThat(holder.await().acquired()).isTrue();
+			LockHandle waiter = second.getBean(LockManager.class)
+				.lock("report", Duration.ofSeconds(30), Duration.ofSeconds(20));
+			awaitWaiting(cluster, "lock:report");
+			RedisServer owner = cluster.primaryOf(RedisClusterTopology.slot("lock:report"));
+			if (Integer.parseInt(owner.version().split("\\.")[0]) >= 7) {
+				awaitUntil(() -> List.of("lock:report", 1L)
+					.equals(owner.command("PUBSUB", "SHARDNUMSUB", "lock:report")), "a sharded subscription");
+			}
+			long released = System.nanoTime();
+			holder.unlock();
+			LockResult result = waiter.await();
+			assertThat(result.status()).isEqualTo(LockStatus.ACQUIRED);
+			assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofSeconds(1));
+			waiter.unlock();
+		}));
+	}
+
+	@Test
+	void holderReleasesAndWaitersAreWokenAfterTheSlotMovesMidHold() {
+		runner().run((first) -> runner(SLOW_FALLBACK).run((second) -> {
+			String redisKey = "lock:migrating";
+			int slot = RedisClusterTopology.slot(redisKey);
+			LockHandle holder = first.getBean(LockManager.class).lock("migrating", Duration.ofSeconds(30));
+			long token = holder.await().fencingToken();
+			LockHandle waiter = second.getBean(LockManager.class)
+				.lock("migrating", Duration.ofSeconds(30), Duration.ofSeconds(20));
+			awaitWaiting(cluster, redisKey);
+			RedisServer source = cluster.primaryOf(slot);
+			RedisServer target = cluster.primaries().stream().filter((node) -> node != source).findFirst().orElseThrow();
+			cluster.migrate(slot, target);
+			assertThat(target.command("EXISTS", redisKey)).isEqualTo(1L);
+			if (Integer.parseInt(target.version().split("\\.")[0]) >= 7) {
+				awaitUntil(() -> List.of(redisKey, 1L).equals(target.command("PUBSUB", "SHARDNUMSUB", redisKey)),
+						"the sharded subscription moved with the slot");
+			}
+			assertThat(holder.isHeld()).isTrue();
+			long released = System.nanoTime();
+			holder.unlock();
+			LockResult result = waiter.await();
+			assertThat(result.status()).isEqualTo(LockStatus.ACQUIRED);
+			assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofSeconds(1));
+			assertThat(result.fencingToken()).isGreaterThan(token);
+			waiter.unlock();
+			assertThat(target.command("EXISTS", redisKey)).isEqualTo(0L);
+		}));
+	}
+
+	@Test
+	void followsAskRedirectsWhileASlotIsHalfMoved() {
+		runner().run((context) -> {
+			LockManager locks = context.getBean(LockManager.class);
+			String redisKey = "lock:half-moved";
+			int slot = RedisClusterTopology.slot(redisKey);
+			LockHandle holder = locks.lock("half-moved", Duration.ofSeconds(30));
+			assertThat(holder.await().acquired()).isTrue();
+			RedisServer source = cluster.primaryOf(slot);
+			RedisServer target = cluster.primaries().stream().filter((node) -> node != source).findFirst().orElseThrow();
+			cluster.beginMigration(slot, target, true);
+			try {
+				holder.unlock();
+				LockHandle again = locks.lock("half-moved", Duration.ofSeconds(30));
+				assertThat(again.await().status()).isEqualTo(LockStatus.ACQUIRED);
+				again.unlock();
+			}
+			finally {
+				cluster.migrate(slot, target);
+			}
+			assertThat(target.command("EXISTS", redisKey)).isEqualTo(0L);
+		});
+	}
+
+	static void awaitWaiting(RedisClusterTopology cluster, String redisKey) {
+		RedisServer owner = cluster.primaryOf(RedisClusterTopology.slot(redisKey));
+		awaitUntil(() -> ((List<?>) owner.command("HKEYS", redisKey)).stream()
+			.anyMatch((field) -> ((String) field).startsWith("w:")), "a waiter's mark on " + redisKey);
+	}
+
+	static void awaitUntil(BooleanSupplier condition, String what) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (!condition.getAsBoolean()) {
+			assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+			Thread.onSpinWait();
+		}
+	}
+
+}
