@@ -38,9 +38,11 @@ class InventoryService {
 	 * @param quantity the units to reserve, at least 1
 	 * @return the units left
 	 * @throws InsufficientStockException if fewer than {@code quantity} are in stock
-	 * @throws io.distlock.core.LockNotAcquiredException if the lock stayed taken for 5 s
+	 * @throws io.distlock.core.LockNotAcquiredException if the lock stayed taken for
+	 *     {@code sample.reserve.wait-time}
 	 */
-	@DistributedLock(name = "inventory", key = "#sku", ttl = "#quantity > 100 ? '30s' : '5s'", waitTime = "5s")
+	@DistributedLock(name = "inventory", key = "#sku", ttl = "#quantity > 100 ? '30s' : '5s'",
+			waitTime = "${sample.reserve.wait-time}")
 	public long reserve(String sku, int quantity) {
 		return take(sku, quantity);
 	}

@@ -3,19 +3,17 @@ package io.distlock.sample.inventory;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
 
 import io.distlock.annotation.DistributedLock;
 import io.distlock.annotation.OnLockFailure;
+import io.distlock.sample.SampleInstance;
 
 /**
  * Audits the stock every {@code sample.audit.interval} on one instance per period. Every
@@ -37,19 +35,16 @@ class StockAuditJob {
 
 	private static final int KEPT_RUNS = 100;
 
-	private static final int GENERATED_ID_LENGTH = 8;
-
 	private final StockRepository stock;
 
 	private final StringRedisTemplate redis;
 
 	private final String instanceId;
 
-	StockAuditJob(StockRepository stock, StringRedisTemplate redis, @Value("${sample.instance-id}") String instanceId) {
+	StockAuditJob(StockRepository stock, StringRedisTemplate redis, SampleInstance instance) {
 		this.stock = Objects.requireNonNull(stock, "'stock' must not be null");
 		this.redis = Objects.requireNonNull(redis, "'redis' must not be null");
-		this.instanceId = StringUtils.hasText(instanceId) ? instanceId
-				: UUID.randomUUID().toString().substring(0, GENERATED_ID_LENGTH);
+		this.instanceId = instance.id();
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,14 +96,55 @@ class TwoInstancesIntegrationTests {
 	@Test
 	void guardedReservationsStayExactAcrossInstances() throws Exception {
 		RestClient client = RestClient.create();
-		client.post().uri(instances.get(0).url("/api/stock/shared?quantity=" + STOCK)).retrieve().toBodilessEntity();
+		assertThat(reserveAcrossInstances(client, "shared"))
+			.containsExactlyInAnyOrderEntriesOf(Map.of(200, (long) STOCK, 409, (long) REQUESTS - STOCK));
+		assertThat(client.get().uri(instances.get(1).url("/api/stock/shared")).retrieve().body(StockLevel.class))
+			.isEqualTo(new StockLevel("shared", 0));
+	}
+
+	@Test
+	void sharedTimelineShowsCriticalSectionsOfBothInstancesNeverOverlapping() throws Exception {
+		RestClient client = RestClient.create();
+		reserveAcrossInstances(client, "timeline");
+		// Every reservation takes the lock, also those then refused for lack of stock.
+		List<Span> spans = awaitSpans(client, "inventory:timeline", REQUESTS);
+		assertThat(spans).extracting(Span::instance).contains("first", "second");
+		for (int i = 1; i < spans.size(); i++) {
+			assertThat(spans.get(i).start()).as("start of %s after %s", spans.get(i), spans.get(i - 1))
+				.isGreaterThanOrEqualTo(spans.get(i - 1).end());
+		}
+	}
+
+	@Test
+	void oneInstanceLeadsAndThePageShowsIt() {
+		RestClient client = RestClient.create();
+		List<String> leaders = instances.stream()
+			.filter((instance) -> JsonPath.<List<String>>read(
+					client.get().uri(instance.url("/actuator/locks")).retrieve().body(String.class),
+					"$.elections[?(@.role == 'leader')].name")
+				.contains("distlock-sample"))
+			.map(Instance::id)
+			.toList();
+		assertThat(leaders).hasSize(1);
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		String shown;
+		do {
+			shown = JsonPath.read(client.get().uri(instances.get(0).url("/api/activity")).retrieve().body(String.class),
+					"$.leader.instance");
+		}
+		while (!leaders.get(0).equals(shown) && System.nanoTime() < deadline);
+		assertThat(shown).isEqualTo(leaders.get(0));
+	}
+
+	private static Map<Integer, Long> reserveAcrossInstances(RestClient client, String sku) throws Exception {
+		client.post().uri(instances.get(0).url("/api/stock/" + sku + "?quantity=" + STOCK)).retrieve().toBodilessEntity();
 		ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
 		List<Future<Integer>> statuses = new ArrayList<>();
 		try {
 			for (int i = 0; i < REQUESTS; i++) {
 				Instance instance = instances.get(i % instances.size());
 				statuses.add(pool.submit(() -> client.post()
-					.uri(instance.url("/api/reserve/shared"))
+					.uri(instance.url("/api/reserve/" + sku))
 					.exchange((request, response) -> response.getStatusCode().value())));
 			}
 		}
@@ -112,9 +155,22 @@ class TwoInstancesIntegrationTests {
 		for (Future<Integer> status : statuses) {
 			counts.merge(status.get(), 1L, Long::sum);
 		}
-		assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of(200, (long) STOCK, 409, (long) REQUESTS - STOCK));
-		assertThat(client.get().uri(instances.get(1).url("/api/stock/shared")).retrieve().body(StockLevel.class))
-			.isEqualTo(new StockLevel("shared", 0));
+		return counts;
+	}
+
+	private static List<Span> awaitSpans(RestClient client, String key, int count) throws InterruptedException {
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		List<Span> spans;
+		do {
+			Thread.sleep(200);
+			List<Map<String, Object>> events = JsonPath.read(
+					client.get().uri(instances.get(1).url("/api/activity")).retrieve().body(String.class),
+					"$.events[?(@.key == '" + key + "')]");
+			spans = Span.pair(events);
+		}
+		while (spans.size() < count && System.nanoTime() < deadline);
+		assertThat(spans).as("acquisitions of %s released on the shared timeline", key).hasSize(count);
+		return spans;
 	}
 
 	private static List<Run> runs(RedisServer server) {
@@ -136,16 +192,46 @@ class TwoInstancesIntegrationTests {
 	}
 
 	/**
+	 * One acquisition on the shared timeline, from its ACQUIRED to its RELEASED event.
+	 */
+	private record Span(String instance, long token, long start, long end) {
+
+		static List<Span> pair(List<Map<String, Object>> events) {
+			Map<String, Long> starts = new HashMap<>();
+			List<Span> spans = new ArrayList<>();
+			for (Map<String, Object> event : events) {
+				String instance = (String) event.get("instance");
+				long token = ((Number) event.get("token")).longValue();
+				long at = ((Number) event.get("at")).longValue();
+				String id = instance + " " + token;
+				if ("ACQUIRED".equals(event.get("type"))) {
+					starts.put(id, at);
+				}
+				else if (starts.containsKey(id)) {
+					spans.add(new Span(instance, token, starts.remove(id), at));
+				}
+			}
+			// In the order of their fencing tokens, which is the order in which they held the lock.
+			spans.sort(Comparator.comparingLong(Span::token));
+			return spans;
+		}
+
+	}
+
+	/**
 	 * A sample application in its own JVM.
 	 */
 	private static final class Instance implements AutoCloseable {
 
 		private final JavaProcess process;
 
+		private final String id;
+
 		private int port;
 
-		private Instance(JavaProcess process) {
+		private Instance(JavaProcess process, String id) {
 			this.process = process;
+			this.id = id;
 		}
 
 		static Instance start(RedisServer server, String id) {
@@ -154,7 +240,7 @@ class TwoInstancesIntegrationTests {
 					"--sample.embedded-redis=never", "--spring.data.redis.host=" + server.host(),
 					"--spring.data.redis.port=" + server.port(), "--server.port=0", "--sample.instance-id=" + id,
 					"--sample.audit.interval=" + INTERVAL.toMillis() + "ms",
-					"--sample.audit.lock-at-least-for=" + LOCK_AT_LEAST_FOR.toMillis() + "ms"));
+					"--sample.audit.lock-at-least-for=" + LOCK_AT_LEAST_FOR.toMillis() + "ms"), id);
 		}
 
 		void awaitStarted() {
@@ -162,6 +248,10 @@ class TwoInstancesIntegrationTests {
 			matcher.find();
 			this.port = Integer.parseInt(matcher.group(1));
 			this.process.awaitLine((line) -> line.contains("Started SampleApplication"), START_TIMEOUT);
+		}
+
+		String id() {
+			return this.id;
 		}
 
 		String url(String path) {
