@@ -16,10 +16,13 @@ public enum Library {
 	FLOOR("raw floor", Role.FLOOR, RawFloorAdapter::new),
 
 	/** distlock's programmatic API. */
-	DISTLOCK("distlock", Role.DISTLOCK, DistlockAdapter::new),
+	DISTLOCK("distlock", Role.DISTLOCK, DistlockAdapter::onRedis),
 
 	/** distlock's {@code @DistributedLock} aspect on a Spring bean. */
 	DISTLOCK_ASPECT("distlock @DistributedLock", Role.DISTLOCK, DistlockAspectAdapter::new),
+
+	/** distlock's programmatic API on ZooKeeper. */
+	DISTLOCK_ZOOKEEPER("distlock ZooKeeper", Role.DISTLOCK, Store.ZOOKEEPER, DistlockAdapter::onZooKeeper),
 
 	/** Redisson's RLock. */
 	REDISSON("Redisson RLock", Role.COMPETITOR, RedissonAdapter::new),
@@ -30,7 +33,10 @@ public enum Library {
 
 	/** Spring Integration's RedisLockRegistry, pub/sub lock. */
 	SI_PUB_SUB("Spring Integration PUB_SUB_LOCK", Role.COMPETITOR,
-			(endpoint) -> new SpringIntegrationAdapter(endpoint, RedisLockType.PUB_SUB_LOCK));
+			(endpoint) -> new SpringIntegrationAdapter(endpoint, RedisLockType.PUB_SUB_LOCK)),
+
+	/** Curator's InterProcessMutex on ZooKeeper. */
+	CURATOR_MUTEX("Curator InterProcessMutex", Role.COMPETITOR, Store.ZOOKEEPER, CuratorMutexAdapter::new);
 
 	/**
 	 * What a library is in the comparison.
@@ -48,15 +54,35 @@ public enum Library {
 
 	}
 
+	/**
+	 * Where a library keeps its locks.
+	 */
+	public enum Store {
+
+		/** The benchmark's redis-server. */
+		REDIS,
+
+		/** The benchmark's in-process ZooKeeper server. */
+		ZOOKEEPER
+
+	}
+
 	private final String label;
 
 	private final Role role;
 
+	private final Store store;
+
 	private final Function<Endpoint, LockAdapter> opener;
 
 	Library(String label, Role role, Function<Endpoint, LockAdapter> opener) {
+		this(label, role, Store.REDIS, opener);
+	}
+
+	Library(String label, Role role, Store store, Function<Endpoint, LockAdapter> opener) {
 		this.label = label;
 		this.role = role;
+		this.store = store;
 		this.opener = opener;
 	}
 
@@ -77,6 +103,14 @@ public enum Library {
 	}
 
 	/**
+	 * Where the library keeps its locks; Redis command counts exist only for {@link Store#REDIS}.
+	 * @return the store
+	 */
+	public Store store() {
+		return this.store;
+	}
+
+	/**
 	 * A short key-safe name, also the namespace of the library's keys.
 	 * @return e.g. {@code si-pub-sub}
 	 */
@@ -85,8 +119,8 @@ public enum Library {
 	}
 
 	/**
-	 * Connects the library to Redis.
-	 * @param endpoint the benchmark's Redis
+	 * Connects the library to its store.
+	 * @param endpoint the benchmark's Redis and ZooKeeper
 	 * @return the adapter, which the caller closes
 	 */
 	public LockAdapter open(Endpoint endpoint) {

@@ -48,7 +48,9 @@ public final class BenchmarkRun {
 				round(lab, timed, order, results, "round " + round + "/" + settings.rounds(), log);
 			}
 			for (Library library : settings.libraries()) {
-				record(results, cost, library, cost.measure(library, lab), "once", log);
+				if (library.store() == Library.Store.REDIS) {
+					record(results, cost, library, cost.measure(library, lab), "once", log);
+				}
 			}
 			lab.stopWorkers();
 			if (settings.jmh()) {

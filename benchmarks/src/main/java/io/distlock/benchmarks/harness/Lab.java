@@ -1,8 +1,11 @@
 package io.distlock.benchmarks.harness;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.Map;
 
+import org.apache.curator.test.TestingServer;
 import org.jspecify.annotations.Nullable;
 
 import io.distlock.benchmarks.adapter.Endpoint;
@@ -11,9 +14,9 @@ import io.distlock.benchmarks.adapter.LockAdapter;
 import io.distlock.testsupport.RedisServer;
 
 /**
- * Everything the scenarios run on: the benchmark's own redis-server, a second one for the
- * workers' control traffic (so it never shows in the measured server's statistics), every
- * library opened once in this JVM, and the worker JVMs.
+ * Everything the scenarios run on: the benchmark's own redis-server and in-process ZooKeeper
+ * server, a second redis-server for the workers' control traffic (so it never shows in the
+ * measured server's statistics), every library opened once in this JVM, and the worker JVMs.
  */
 final class Lab implements AutoCloseable {
 
@@ -23,6 +26,8 @@ final class Lab implements AutoCloseable {
 
 	private final RedisServer control;
 
+	private final TestingServer zooKeeper;
+
 	private final Map<Library, LockAdapter> adapters = new EnumMap<>(Library.class);
 
 	private final SharedMemory localMemory = SharedMemory.inProcess();
@@ -31,15 +36,16 @@ final class Lab implements AutoCloseable {
 
 	private long keyspaces;
 
-	private Lab(Settings settings, RedisServer bench, RedisServer control) {
+	private Lab(Settings settings, RedisServer bench, RedisServer control, TestingServer zooKeeper) {
 		this.settings = settings;
 		this.bench = bench;
 		this.control = control;
+		this.zooKeeper = zooKeeper;
 	}
 
 	static Lab start(Settings settings) {
 		RedisServer bench = RedisServer.start();
-		Lab lab = new Lab(settings, bench, RedisServer.start());
+		Lab lab = new Lab(settings, bench, RedisServer.start(), startZooKeeper());
 		try {
 			lab.workers = Workers.start(settings, lab.endpoint(), lab.control);
 			for (Library library : settings.libraries()) {
@@ -54,6 +60,15 @@ final class Lab implements AutoCloseable {
 		}
 	}
 
+	private static TestingServer startZooKeeper() {
+		try {
+			return new TestingServer(true);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not start the in-process ZooKeeper server", ex);
+		}
+	}
+
 	Settings settings() {
 		return this.settings;
 	}
@@ -63,7 +78,7 @@ final class Lab implements AutoCloseable {
 	}
 
 	Endpoint endpoint() {
-		return new Endpoint(this.bench.host(), this.bench.port());
+		return new Endpoint(this.bench.host(), this.bench.port(), this.zooKeeper.getConnectString());
 	}
 
 	LockAdapter adapter(Library library) {
@@ -130,6 +145,12 @@ final class Lab implements AutoCloseable {
 		}
 		this.control.close();
 		this.bench.close();
+		try {
+			this.zooKeeper.close();
+		}
+		catch (IOException ex) {
+			failure = (failure != null) ? failure : new UncheckedIOException(ex);
+		}
 		if (failure != null) {
 			throw failure;
 		}

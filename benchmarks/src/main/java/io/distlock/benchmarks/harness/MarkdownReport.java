@@ -185,7 +185,8 @@ public final class MarkdownReport {
 		List<Library> competitors = this.results.settings()
 			.libraries()
 			.stream()
-			.filter((library) -> library.role() == Library.Role.COMPETITOR)
+			// distlock on Redis against the Redis competitors; the ZooKeeper libraries stand beside them in the tables.
+			.filter((library) -> library.role() == Library.Role.COMPETITOR && library.store() == Library.Store.REDIS)
 			.toList();
 		if (competitors.isEmpty() || !this.results.settings().libraries().contains(Library.DISTLOCK)) {
 			return;

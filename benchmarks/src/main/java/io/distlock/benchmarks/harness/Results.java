@@ -50,14 +50,16 @@ public final class Results {
 	}
 
 	/**
-	 * The best clean library of a role by a scenario's metric.
+	 * The best clean library of a role on Redis by a scenario's metric: the targets compare Redis
+	 * locks, and the ZooKeeper libraries stand beside them in the tables only.
 	 */
 	@Nullable Library best(Scenario scenario, Metric metric, Library.Role role) {
 		Library best = null;
 		double bestValue = 0;
 		for (Library library : this.settings.libraries()) {
 			Optional<Summary> summary = summary(scenario, library);
-			if (library.role() != role || summary.isEmpty() || !summary.get().clean()) {
+			if (library.role() != role || library.store() != Library.Store.REDIS || summary.isEmpty()
+					|| !summary.get().clean()) {
 				continue;
 			}
 			double value = summary.get().median(metric);

@@ -34,10 +34,10 @@ public final class Worker {
 
 	/**
 	 * Runs the worker.
-	 * @param args {@code host benchPort controlPort workerId sharedMemoryFile libraries}
+	 * @param args {@code host benchPort controlPort workerId sharedMemoryFile libraries zooKeeper}
 	 */
 	public static void main(String[] args) {
-		Endpoint endpoint = new Endpoint(args[0], Integer.parseInt(args[1]));
+		Endpoint endpoint = new Endpoint(args[0], Integer.parseInt(args[1]), args[6]);
 		int controlPort = Integer.parseInt(args[2]);
 		String id = args[3];
 		Map<Library, LockAdapter> adapters = new EnumMap<>(Library.class);

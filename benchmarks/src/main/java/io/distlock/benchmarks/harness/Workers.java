@@ -67,7 +67,7 @@ final class Workers implements AutoCloseable {
 		for (int i = 0; i < settings.workerJvms(); i++) {
 			processes.add(JavaProcess.start(Worker.class, settings.workerJvmOptions(), bench.host(),
 					Integer.toString(bench.port()), Integer.toString(controlServer.port()), Integer.toString(i),
-					memoryFile.toString(), libraries));
+					memoryFile.toString(), libraries, bench.zooKeeper()));
 		}
 		Jedis control = new Jedis(controlServer.host(), controlServer.port(), 0);
 		return new Workers(processes, control, memoryFile, memory);

@@ -55,7 +55,7 @@ public class AspectOverheadBenchmark {
 	 */
 	@Setup(Level.Trial)
 	public void open() {
-		this.context = this.backend.equals("redis") ? AspectContext.onRedis(Endpoint.fromSystemProperty())
+		this.context = this.backend.equals("redis") ? AspectContext.onRedis(Endpoint.fromSystemProperties())
 				: AspectContext.on(new InMemoryLockManager());
 		this.locks = this.context.lockManager();
 		this.annotated = this.context.section();

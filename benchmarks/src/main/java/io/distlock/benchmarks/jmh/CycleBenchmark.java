@@ -45,7 +45,7 @@ public class CycleBenchmark {
 	@Setup(Level.Trial)
 	public void open() {
 		Library measured = Library.valueOf(this.library);
-		this.adapter = measured.open(Endpoint.fromSystemProperty());
+		this.adapter = measured.open(Endpoint.fromSystemProperties());
 		this.keys = new Keys(measured.id() + ":jmh:");
 	}
 

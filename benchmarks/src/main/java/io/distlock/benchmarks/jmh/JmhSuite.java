@@ -46,7 +46,7 @@ public final class JmhSuite {
 			.warmupTime(TimeValue.seconds(1))
 			.measurementIterations(3)
 			.measurementTime(TimeValue.seconds(1))
-			.jvmArgsAppend(endpoint.asJvmOption(), "-Xmx512m")
+			.jvmArgsAppend(jvmArgs(endpoint))
 			.addProfiler(GCProfiler.class)
 			.shouldFailOnError(true)
 			.build();
@@ -84,6 +84,12 @@ public final class JmhSuite {
 	public record Score(String benchmark, Map<String, String> params, double score, double error, String unit,
 			double bytesPerOperation) {
 
+	}
+
+	private static String[] jvmArgs(Endpoint endpoint) {
+		List<String> args = new ArrayList<>(endpoint.asJvmOptions());
+		args.add("-Xmx512m");
+		return args.toArray(new String[0]);
 	}
 
 }

@@ -1,9 +1,13 @@
 package io.distlock.benchmarks.jmh;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -19,12 +23,16 @@ import io.distlock.core.LockListener.AcquisitionTracker;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockResult;
 import io.distlock.core.LockStatus;
+import io.distlock.metrics.LostLeaseCounter;
 import io.distlock.metrics.MicrometerLockListener;
+import io.distlock.metrics.ObservationLockListener;
 
 /**
  * The meter path's cost per acquisition: the events the lock manager reports for one
- * acquisition (requested, acquired, released) through the Micrometer listener, against the
- * no-op listener the manager uses when meters are off.
+ * acquisition (requested, acquired, released) through the Micrometer listener, through the
+ * observation listener with Micrometer's default meter handler (as auto-configured when the
+ * context has an {@code ObservationRegistry}), and through the no-op listener the manager uses
+ * when meters are off.
  *
  * @since 1.0.0
  */
@@ -33,8 +41,8 @@ import io.distlock.metrics.MicrometerLockListener;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class MeterOverheadBenchmark {
 
-	/** {@code micrometer} or {@code off}. */
-	@Param({ "micrometer", "off" })
+	/** {@code micrometer}, {@code observation} or {@code off}. */
+	@Param({ "micrometer", "observation", "off" })
 	public String meters = "micrometer";
 
 	private final LockRequest request = LockRequest.of("orders:42", Duration.ofSeconds(30)).withName("orders");
@@ -48,8 +56,18 @@ public class MeterOverheadBenchmark {
 	 */
 	@Setup(Level.Trial)
 	public void open() {
-		this.listener = "micrometer".equals(this.meters) ? new MicrometerLockListener(new SimpleMeterRegistry())
-				: LockListener.NO_OP;
+		this.listener = switch (this.meters) {
+			case "micrometer" -> new MicrometerLockListener(new SimpleMeterRegistry());
+			case "observation" -> observed(new SimpleMeterRegistry());
+			case "off" -> LockListener.NO_OP;
+			default -> throw new IllegalArgumentException("Unknown meters parameter '" + this.meters + "'");
+		};
+	}
+
+	private static LockListener observed(MeterRegistry meters) {
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		return LockListener.of(List.of(new ObservationLockListener(observations), new LostLeaseCounter(meters)));
 	}
 
 	/**

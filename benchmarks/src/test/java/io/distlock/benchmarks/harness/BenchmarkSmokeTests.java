@@ -11,7 +11,7 @@ import io.distlock.benchmarks.adapter.Library;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link BenchmarkRun}: a run of a few seconds, every library under scenarios 1 to 6,
+ * Tests for {@link BenchmarkRun}: a run of a few seconds, every library under scenarios 1 to 6 (1 to 5 on ZooKeeper),
  * that only shows the harness works and the witness saw no overlap. The full run is
  * {@value MarkdownReport#COMMAND}.
  */
@@ -22,7 +22,9 @@ class BenchmarkSmokeTests {
 		ByteArrayOutputStream progress = new ByteArrayOutputStream();
 		Results results = BenchmarkRun.run(Settings.smoke(), new PrintStream(progress, true, StandardCharsets.UTF_8));
 		for (Library library : Library.values()) {
-			assertThat(results.scenariosMeasured(library)).as("scenarios run by %s", library).isEqualTo(6);
+			// Scenario 6 counts Redis commands, which a ZooKeeper library does not send.
+			int scenarios = (library.store() == Library.Store.REDIS) ? 6 : 5;
+			assertThat(results.scenariosMeasured(library)).as("scenarios run by %s", library).isEqualTo(scenarios);
 			assertThat(results.violations(library)).as("violations of %s; progress:%n%s", library,
 					progress.toString(StandardCharsets.UTF_8)).isZero();
 		}
