@@ -67,9 +67,11 @@ final class Acquisition implements LockHandle {
 
 	private volatile boolean outcomeUnknown;
 
-	private volatile @Nullable ScheduledFuture<?> timer;
+	/** Ends the wait at its bound; set at most once, while waiting. */
+	private volatile @Nullable ScheduledFuture<?> waitDeadline;
 
-	private volatile boolean timerSet;
+	/** Renews the held lease or marks it lost at its end. */
+	private volatile @Nullable ScheduledFuture<?> leaseTimer;
 
 	private volatile boolean attempted;
 
@@ -185,21 +187,37 @@ final class Acquisition implements LockHandle {
 	}
 
 	/**
-	 * Whether a timer was ever set while waiting, which can only be the wait deadline.
+	 * Whether the wait deadline was armed.
 	 */
 	boolean deadlineArmed() {
-		return this.timerSet;
+		return this.waitDeadline != null;
 	}
 
 	/**
-	 * Replaces the pending timer (wait deadline, renewal or lease expiry), cancelling the old one.
+	 * Arms the timer that ends the wait; cancelled when the wait ends, also if it already has.
+	 * Kept apart from the lease's timer: a request granted while its deadline was being armed
+	 * keeps renewing.
 	 */
-	void setTimer(@Nullable ScheduledFuture<?> next) {
-		if (next != null) {
-			this.timerSet = true;
+	void armWaitDeadline(ScheduledFuture<?> deadline) {
+		this.waitDeadline = deadline;
+		if (!isWaiting()) {
+			deadline.cancel(false);
 		}
-		ScheduledFuture<?> previous = this.timer;
-		this.timer = next;
+	}
+
+	private void cancelWaitDeadline() {
+		ScheduledFuture<?> deadline = this.waitDeadline;
+		if (deadline != null) {
+			deadline.cancel(false);
+		}
+	}
+
+	/**
+	 * Replaces the pending lease timer (renewal or expiry), cancelling the old one.
+	 */
+	void setLeaseTimer(@Nullable ScheduledFuture<?> next) {
+		ScheduledFuture<?> previous = this.leaseTimer;
+		this.leaseTimer = next;
 		if (previous != null) {
 			previous.cancel(false);
 		}
@@ -240,7 +258,7 @@ final class Acquisition implements LockHandle {
 			return false;
 		}
 		this.acquiredAt = Instant.now();
-		setTimer(null);
+		cancelWaitDeadline();
 		return true;
 	}
 
@@ -256,7 +274,7 @@ final class Acquisition implements LockHandle {
 		if (!this.phase.compareAndSet(Phase.WAITING, Phase.ENDED)) {
 			return false;
 		}
-		setTimer(null);
+		cancelWaitDeadline();
 		Throwable failure = this.lastFailure;
 		if (status == LockStatus.TIMED_OUT && failure != null) {
 			complete(LockResult.failed(failure, waited()));
@@ -295,7 +313,7 @@ final class Acquisition implements LockHandle {
 		if (!this.phase.compareAndSet(Phase.HELD, Phase.LOST)) {
 			return false;
 		}
-		setTimer(null);
+		setLeaseTimer(null);
 		String message = "Lost the lease of lock '" + this.request.key() + "' (name '" + this.request.name()
 				+ "', fencing token " + this.token + "): " + reason;
 		logger.warn(message);
@@ -315,7 +333,7 @@ final class Acquisition implements LockHandle {
 				return null;
 			}
 			if (this.phase.compareAndSet(current, Phase.RELEASED)) {
-				setTimer(null);
+				setLeaseTimer(null);
 				notifyTracker(AcquisitionTracker::released);
 				return current;
 			}

@@ -58,10 +58,10 @@ final class LeaseKeeper {
 		if (acquisition.phase() != Acquisition.Phase.HELD) {
 			return;
 		}
-		acquisition.setTimer(this.scheduler.schedule(() -> this.workers.execute(task), Math.max(0, delayNanos),
+		acquisition.setLeaseTimer(this.scheduler.schedule(() -> this.workers.execute(task), Math.max(0, delayNanos),
 				TimeUnit.NANOSECONDS));
 		if (acquisition.phase() != Acquisition.Phase.HELD) {
-			acquisition.setTimer(null);
+			acquisition.setLeaseTimer(null);
 		}
 	}
 

@@ -353,7 +353,8 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 			return;
 		}
 		long wait = acquisition.deadline() - System.nanoTime();
-		acquisition.setTimer(this.scheduler.schedule(() -> expire(queue, acquisition), wait, TimeUnit.NANOSECONDS));
+		acquisition.armWaitDeadline(
+				this.scheduler.schedule(() -> expire(queue, acquisition), wait, TimeUnit.NANOSECONDS));
 	}
 
 	private void expire(KeyQueue queue, Acquisition acquisition) {

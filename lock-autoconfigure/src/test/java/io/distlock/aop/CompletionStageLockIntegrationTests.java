@@ -103,7 +103,8 @@ class CompletionStageLockIntegrationTests {
 			Witness witness = context.getBean(Witness.class);
 			CompletableFuture<Long> first = stages.completesLater("d", 500);
 			long firstReturned = System.nanoTime();
-			CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> stages.completesLater("d", 10))
+			CompletableFuture<Long> second = CompletableFuture
+				.supplyAsync(() -> stages.completesLater("d", 10), Stages.threads)
 				.thenCompose((stage) -> stage);
 			assertThat(second.get(10, TimeUnit.SECONDS)).isGreaterThan(first.get(10, TimeUnit.SECONDS));
 			assertThat(Duration.ofNanos(System.nanoTime() - firstReturned)).isGreaterThan(Duration.ofMillis(400));
@@ -192,6 +193,16 @@ class CompletionStageLockIntegrationTests {
 
 	static class Stages {
 
+		/**
+		 * Where the stages complete and the second caller of a test waits: threads of this class's
+		 * own, not the common pool that every test of the JVM shares.
+		 */
+		static final Executor threads = Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "stages");
+			thread.setDaemon(true);
+			return thread;
+		});
+
 		private final Witness witness;
 
 		private volatile @Nullable CompletableFuture<Long> lastWork;
@@ -214,14 +225,14 @@ class CompletionStageLockIntegrationTests {
 			return CompletableFuture.supplyAsync(() -> {
 				this.witness.exit();
 				return token;
-			}, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
+			}, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, threads));
 		}
 
 		@DistributedLock(name = "stage", key = "#id")
 		public CompletableFuture<Long> failsLater(String id, long millis) {
 			return CompletableFuture.supplyAsync(() -> {
 				throw new IllegalStateException("boom");
-			}, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
+			}, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, threads));
 		}
 
 		@DistributedLock(name = "stage", key = "#id")
