@@ -12,7 +12,7 @@ import io.distlock.zookeeper.ZooKeeperLockManager;
 /**
  * distlock's programmatic path, as the README shows it: {@code LockManager.acquire} in
  * try-with-resources, with the default options (renewal on, as for a user's programmatic lock),
- * on Redis or on ZooKeeper.
+ * on Redis (standalone or cluster) or on ZooKeeper.
  */
 final class DistlockAdapter implements LockAdapter {
 
@@ -27,6 +27,11 @@ final class DistlockAdapter implements LockAdapter {
 
 	static DistlockAdapter onRedis(Endpoint endpoint) {
 		JedisConnectionFactory connections = Connections.springConnectionFactory(endpoint);
+		return new DistlockAdapter(new RedisLockManager(connections), connections::destroy);
+	}
+
+	static DistlockAdapter onCluster(ClusterEndpoint cluster) {
+		JedisConnectionFactory connections = Connections.springConnectionFactory(cluster);
 		return new DistlockAdapter(new RedisLockManager(connections), connections::destroy);
 	}
 

@@ -3,6 +3,7 @@ package io.distlock.benchmarks.adapter;
 import java.util.Locale;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockType;
 
 /**
@@ -13,10 +14,10 @@ import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockTyp
 public enum Library {
 
 	/** One SET NX PX and one compare-and-delete: what every ratio is measured against. */
-	FLOOR("raw floor", Role.FLOOR, RawFloorAdapter::new),
+	FLOOR("raw floor", Role.FLOOR, RawFloorAdapter::new, RawFloorAdapter::onCluster),
 
 	/** distlock's programmatic API. */
-	DISTLOCK("distlock", Role.DISTLOCK, DistlockAdapter::onRedis),
+	DISTLOCK("distlock", Role.DISTLOCK, DistlockAdapter::onRedis, DistlockAdapter::onCluster),
 
 	/** distlock's {@code @DistributedLock} aspect on a Spring bean. */
 	DISTLOCK_ASPECT("distlock @DistributedLock", Role.DISTLOCK, DistlockAspectAdapter::new),
@@ -25,15 +26,17 @@ public enum Library {
 	DISTLOCK_ZOOKEEPER("distlock ZooKeeper", Role.DISTLOCK, Store.ZOOKEEPER, DistlockAdapter::onZooKeeper),
 
 	/** Redisson's RLock. */
-	REDISSON("Redisson RLock", Role.COMPETITOR, RedissonAdapter::new),
+	REDISSON("Redisson RLock", Role.COMPETITOR, RedissonAdapter::new, RedissonAdapter::onCluster),
 
 	/** Spring Integration's RedisLockRegistry, spin lock (its default). */
 	SI_SPIN("Spring Integration SPIN_LOCK", Role.COMPETITOR,
-			(endpoint) -> new SpringIntegrationAdapter(endpoint, RedisLockType.SPIN_LOCK)),
+			(endpoint) -> new SpringIntegrationAdapter(endpoint, RedisLockType.SPIN_LOCK),
+			(cluster) -> new SpringIntegrationAdapter(cluster, RedisLockType.SPIN_LOCK)),
 
 	/** Spring Integration's RedisLockRegistry, pub/sub lock. */
 	SI_PUB_SUB("Spring Integration PUB_SUB_LOCK", Role.COMPETITOR,
-			(endpoint) -> new SpringIntegrationAdapter(endpoint, RedisLockType.PUB_SUB_LOCK)),
+			(endpoint) -> new SpringIntegrationAdapter(endpoint, RedisLockType.PUB_SUB_LOCK),
+			(cluster) -> new SpringIntegrationAdapter(cluster, RedisLockType.PUB_SUB_LOCK)),
 
 	/** Curator's InterProcessMutex on ZooKeeper. */
 	CURATOR_MUTEX("Curator InterProcessMutex", Role.COMPETITOR, Store.ZOOKEEPER, CuratorMutexAdapter::new);
@@ -75,15 +78,28 @@ public enum Library {
 
 	private final Function<Endpoint, LockAdapter> opener;
 
+	private final @Nullable Function<ClusterEndpoint, LockAdapter> clusterOpener;
+
 	Library(String label, Role role, Function<Endpoint, LockAdapter> opener) {
-		this(label, role, Store.REDIS, opener);
+		this(label, role, Store.REDIS, opener, null);
+	}
+
+	Library(String label, Role role, Function<Endpoint, LockAdapter> opener,
+			Function<ClusterEndpoint, LockAdapter> clusterOpener) {
+		this(label, role, Store.REDIS, opener, clusterOpener);
 	}
 
 	Library(String label, Role role, Store store, Function<Endpoint, LockAdapter> opener) {
+		this(label, role, store, opener, null);
+	}
+
+	Library(String label, Role role, Store store, Function<Endpoint, LockAdapter> opener,
+			@Nullable Function<ClusterEndpoint, LockAdapter> clusterOpener) {
 		this.label = label;
 		this.role = role;
 		this.store = store;
 		this.opener = opener;
+		this.clusterOpener = clusterOpener;
 	}
 
 	/**
@@ -125,6 +141,28 @@ public enum Library {
 	 */
 	public LockAdapter open(Endpoint endpoint) {
 		return this.opener.apply(endpoint);
+	}
+
+	/**
+	 * Whether the cluster run measures this library: the Redis libraries but the annotation path,
+	 * which adds the same to distlock on a cluster as on one server.
+	 * @return whether {@link #openOnCluster} works
+	 */
+	public boolean runsOnCluster() {
+		return this.clusterOpener != null;
+	}
+
+	/**
+	 * Connects the library to a Redis Cluster.
+	 * @param cluster the benchmark's cluster
+	 * @return the adapter, which the caller closes
+	 * @throws IllegalStateException if the library does not {@link #runsOnCluster() run on a cluster}
+	 */
+	public LockAdapter openOnCluster(ClusterEndpoint cluster) {
+		if (this.clusterOpener == null) {
+			throw new IllegalStateException(this.label + " has no cluster run");
+		}
+		return this.clusterOpener.apply(cluster);
 	}
 
 	/**

@@ -14,11 +14,27 @@ final class RedissonAdapter implements LockAdapter {
 	private final RedissonClient client;
 
 	RedissonAdapter(Endpoint endpoint) {
+		this(singleServer(endpoint));
+	}
+
+	private RedissonAdapter(Config config) {
+		this.client = Redisson.create(config);
+	}
+
+	static RedissonAdapter onCluster(ClusterEndpoint cluster) {
+		Config config = new Config();
+		config.useClusterServers()
+			.addNodeAddress(cluster.nodes().stream().map((node) -> "redis://" + node).toArray(String[]::new))
+			.setMasterConnectionPoolSize(Connections.POOL_SIZE);
+		return new RedissonAdapter(config);
+	}
+
+	private static Config singleServer(Endpoint endpoint) {
 		Config config = new Config();
 		config.useSingleServer()
 			.setAddress("redis://" + endpoint.host() + ":" + endpoint.port())
 			.setConnectionPoolSize(Connections.POOL_SIZE);
-		this.client = Redisson.create(config);
+		return config;
 	}
 
 	@Override

@@ -6,8 +6,8 @@ import org.springframework.integration.redis.util.RedisLockRegistry;
 import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockType;
 
 /**
- * Spring Integration's {@link RedisLockRegistry} over a Jedis connection factory, in either lock
- * type, otherwise with its defaults (a spin lock retries every 100ms).
+ * Spring Integration's {@link RedisLockRegistry} over a Jedis connection factory (standalone or
+ * cluster), in either lock type, otherwise with its defaults (a spin lock retries every 100ms).
  */
 final class SpringIntegrationAdapter implements LockAdapter {
 
@@ -16,7 +16,15 @@ final class SpringIntegrationAdapter implements LockAdapter {
 	private final RedisLockRegistry registry;
 
 	SpringIntegrationAdapter(Endpoint endpoint, RedisLockType type) {
-		this.connections = Connections.springConnectionFactory(endpoint);
+		this(Connections.springConnectionFactory(endpoint), type);
+	}
+
+	SpringIntegrationAdapter(ClusterEndpoint cluster, RedisLockType type) {
+		this(Connections.springConnectionFactory(cluster), type);
+	}
+
+	private SpringIntegrationAdapter(JedisConnectionFactory connections, RedisLockType type) {
+		this.connections = connections;
 		this.registry = new RedisLockRegistry(this.connections, "si", LEASE);
 		this.registry.setRedisLockType(type);
 	}

@@ -9,7 +9,8 @@ import io.distlock.benchmarks.adapter.Library;
 
 /**
  * Runs every scenario on every library and writes the report. Arguments: {@code --report <file>}
- * (default {@code docs/benchmarks.md}), {@code --quick} (short windows, for development),
+ * (default {@code docs/benchmarks.md}), {@code --cluster} (scenarios 1 to 3 on a Redis Cluster
+ * instead), {@code --quick} (short windows, for development),
  * {@code --libraries floor,distlock,...}, {@code --no-jmh}.
  *
  * @since 1.0.0
@@ -30,21 +31,30 @@ public final class BenchmarkMain {
 		String[] options = Arrays.stream(args).flatMap((arg) -> Arrays.stream(arg.trim().split("\\s+")))
 			.filter((option) -> !option.isEmpty())
 			.toArray(String[]::new);
+		boolean cluster = false;
 		for (int i = 0; i < options.length; i++) {
 			switch (options[i]) {
 				case "--report" -> report = Path.of(options[++i]);
+				case "--cluster" -> cluster = true;
 				case "--quick" -> settings = settings.quick();
 				case "--no-jmh" -> settings = settings.withJmh(false);
 				case "--libraries" -> settings = settings.withLibraries(
 						Arrays.stream(options[++i].split(",")).map(Library::of).toList());
 				default -> throw new IllegalArgumentException("Unknown option '" + options[i] + "'; use --report <file>, "
-						+ "--quick, --no-jmh, --libraries " + List.of(Library.values()));
+						+ "--cluster, --quick, --no-jmh, --libraries " + List.of(Library.values()));
 			}
 		}
 		String loadBefore = MachineFacts.loadAverage();
 		long started = System.nanoTime();
-		Results results = BenchmarkRun.run(settings, System.out);
-		MarkdownReport.write(report, results, loadBefore, Duration.ofNanos(System.nanoTime() - started));
+		Results results = cluster ? BenchmarkRun.runOnCluster(settings, System.out)
+				: BenchmarkRun.run(settings, System.out);
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+		if (cluster) {
+			MarkdownReport.writeCluster(report, results, loadBefore, took);
+		}
+		else {
+			MarkdownReport.write(report, results, loadBefore, took);
+		}
 		System.out.println("Wrote " + report.toAbsolutePath().normalize() + (results.violations() > 0
 				? " — " + results.violations() + " MUTUAL-EXCLUSION VIOLATIONS" : ""));
 		System.exit(0);

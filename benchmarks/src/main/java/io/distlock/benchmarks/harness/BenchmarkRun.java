@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BiFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +14,8 @@ import io.distlock.benchmarks.jmh.JmhSuite;
 /**
  * One run: starts the lab, runs an unrecorded warm-up round, then interleaved rounds of scenarios
  * 1 to 5 (every scenario runs every library once per round, in an order rotated each round),
- * scenario 6 once, and scenario 7 under JMH.
+ * scenario 6 once, and scenario 7 under JMH. The cluster run does the same with scenarios 1 to 3
+ * on a Redis Cluster.
  *
  * @since 1.0.0
  */
@@ -23,7 +25,7 @@ public final class BenchmarkRun {
 	}
 
 	/**
-	 * Runs everything the settings ask for.
+	 * Runs everything the settings ask for on one redis-server.
 	 * @param settings how long and how wide
 	 * @param log where progress goes
 	 * @return what was measured
@@ -39,14 +41,7 @@ public final class BenchmarkRun {
 		log.println("Starting redis-server, " + settings.workerJvms() + " worker JVMs and " + settings.libraries());
 		try (Lab lab = Lab.start(settings)) {
 			results.redisVersion(lab.bench().version());
-			if (settings.warmup()) {
-				round(lab, timed, settings.libraries(), null, "warm-up", log);
-			}
-			for (int round = 1; round <= settings.rounds(); round++) {
-				List<Library> order = new ArrayList<>(settings.libraries());
-				Collections.rotate(order, -(round - 1));
-				round(lab, timed, order, results, "round " + round + "/" + settings.rounds(), log);
-			}
+			rounds(settings, timed, (scenario, library) -> scenario.measure(library, lab), results, log);
 			for (Library library : settings.libraries()) {
 				if (library.store() == Library.Store.REDIS) {
 					record(results, cost, library, cost.measure(library, lab), "once", log);
@@ -61,11 +56,44 @@ public final class BenchmarkRun {
 		return results;
 	}
 
-	private static void round(Lab lab, List<Scenario> scenarios, List<Library> order, @Nullable Results results,
-			String name, PrintStream log) {
-		for (Scenario scenario : scenarios) {
+	/**
+	 * Runs scenarios 1 to 3 on a Redis Cluster of {@value ClusterLab#PRIMARIES} primaries, for the
+	 * libraries of {@code settings} that run on one.
+	 * @param settings how long and how wide
+	 * @param log where progress goes
+	 * @return what was measured
+	 */
+	public static Results runOnCluster(Settings settings, PrintStream log) {
+		Settings onCluster = settings.withLibraries(ClusterLab.clusterLibraries(settings.libraries()));
+		Results results = new Results(onCluster);
+		List<LocalLoadScenario> scenarios = List.of(LocalLoadScenario.uncontended(),
+				LocalLoadScenario.parallel(settings.parallelThreads()),
+				LocalLoadScenario.contended(settings.contendingThreads()));
+		log.println("Starting a Redis Cluster of " + ClusterLab.PRIMARIES + " primaries and " + onCluster.libraries());
+		try (ClusterLab lab = ClusterLab.start(onCluster)) {
+			results.redisVersion(lab.redisVersion());
+			rounds(onCluster, scenarios, (scenario, library) -> scenario.measureOn(library, lab), results, log);
+		}
+		return results;
+	}
+
+	private static <S extends Scenario> void rounds(Settings settings, List<S> scenarios,
+			BiFunction<S, Library, Measurement> measure, Results results, PrintStream log) {
+		if (settings.warmup()) {
+			round(scenarios, settings.libraries(), measure, null, "warm-up", log);
+		}
+		for (int round = 1; round <= settings.rounds(); round++) {
+			List<Library> order = new ArrayList<>(settings.libraries());
+			Collections.rotate(order, -(round - 1));
+			round(scenarios, order, measure, results, "round " + round + "/" + settings.rounds(), log);
+		}
+	}
+
+	private static <S extends Scenario> void round(List<S> scenarios, List<Library> order,
+			BiFunction<S, Library, Measurement> measure, @Nullable Results results, String name, PrintStream log) {
+		for (S scenario : scenarios) {
 			for (Library library : order) {
-				Measurement measurement = scenario.measure(library, lab);
+				Measurement measurement = measure.apply(scenario, library);
 				if (results != null) {
 					record(results, scenario, library, measurement, name, log);
 				}

@@ -2,15 +2,11 @@ package io.distlock.benchmarks.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.EnumMap;
-import java.util.Map;
 
 import org.apache.curator.test.TestingServer;
 import org.jspecify.annotations.Nullable;
 
 import io.distlock.benchmarks.adapter.Endpoint;
-import io.distlock.benchmarks.adapter.Library;
-import io.distlock.benchmarks.adapter.LockAdapter;
 import io.distlock.testsupport.RedisServer;
 
 /**
@@ -18,9 +14,7 @@ import io.distlock.testsupport.RedisServer;
  * server, a second redis-server for the workers' control traffic (so it never shows in the
  * measured server's statistics), every library opened once in this JVM, and the worker JVMs.
  */
-final class Lab implements AutoCloseable {
-
-	private final Settings settings;
+final class Lab extends LocalBench {
 
 	private final RedisServer bench;
 
@@ -28,16 +22,10 @@ final class Lab implements AutoCloseable {
 
 	private final TestingServer zooKeeper;
 
-	private final Map<Library, LockAdapter> adapters = new EnumMap<>(Library.class);
-
-	private final SharedMemory localMemory = SharedMemory.inProcess();
-
 	private @Nullable Workers workers;
 
-	private long keyspaces;
-
 	private Lab(Settings settings, RedisServer bench, RedisServer control, TestingServer zooKeeper) {
-		this.settings = settings;
+		super(settings, "");
 		this.bench = bench;
 		this.control = control;
 		this.zooKeeper = zooKeeper;
@@ -48,9 +36,7 @@ final class Lab implements AutoCloseable {
 		Lab lab = new Lab(settings, bench, RedisServer.start(), startZooKeeper());
 		try {
 			lab.workers = Workers.start(settings, lab.endpoint(), lab.control);
-			for (Library library : settings.libraries()) {
-				lab.adapters.put(library, library.open(lab.endpoint()));
-			}
+			lab.libraries.open(settings.libraries(), (library) -> library.open(lab.endpoint()));
 			lab.workers.awaitReady();
 			return lab;
 		}
@@ -69,10 +55,6 @@ final class Lab implements AutoCloseable {
 		}
 	}
 
-	Settings settings() {
-		return this.settings;
-	}
-
 	RedisServer bench() {
 		return this.bench;
 	}
@@ -81,34 +63,11 @@ final class Lab implements AutoCloseable {
 		return new Endpoint(this.bench.host(), this.bench.port(), this.zooKeeper.getConnectString());
 	}
 
-	LockAdapter adapter(Library library) {
-		LockAdapter adapter = this.adapters.get(library);
-		if (adapter == null) {
-			throw new IllegalArgumentException(library + " is not part of this run");
-		}
-		return adapter;
-	}
-
 	Workers workers() {
 		if (this.workers == null) {
 			throw new IllegalStateException("The worker JVMs are stopped");
 		}
 		return this.workers;
-	}
-
-	/**
-	 * A fresh witness for critical sections in this JVM.
-	 */
-	Occupancy localWitness() {
-		this.localMemory.clear();
-		return new Occupancy(this.localMemory, 0);
-	}
-
-	/**
-	 * A key prefix no earlier measurement used, in the library's own namespace.
-	 */
-	String keyspace(Library library, String scenario) {
-		return library.id() + ":" + scenario + ":" + (++this.keyspaces) + ":";
 	}
 
 	/**
@@ -130,18 +89,11 @@ final class Lab implements AutoCloseable {
 		catch (RuntimeException ex) {
 			failure = ex;
 		}
-		for (LockAdapter adapter : this.adapters.values()) {
-			try {
-				adapter.close();
-			}
-			catch (RuntimeException ex) {
-				if (failure == null) {
-					failure = ex;
-				}
-				else {
-					failure.addSuppressed(ex);
-				}
-			}
+		try {
+			this.libraries.close();
+		}
+		catch (RuntimeException ex) {
+			failure = OpenLibraries.addTo(failure, ex);
 		}
 		this.control.close();
 		this.bench.close();

@@ -60,16 +60,23 @@ final class LocalLoadScenario implements Scenario {
 
 	@Override
 	public Measurement measure(Library library, Lab lab) {
-		Occupancy witness = lab.localWitness();
-		LoadLoop.Result result = run(library, lab, witness, lab.settings().window().toNanos());
+		return measureOn(library, lab);
+	}
+
+	/**
+	 * Measures {@code library} on any bench, a cluster one included.
+	 */
+	Measurement measureOn(Library library, LocalBench bench) {
+		Occupancy witness = bench.localWitness();
+		LoadLoop.Result result = run(library, bench, witness, bench.settings().window().toNanos());
 		return Measurement.of(result, witness.violations(), this.metrics);
 	}
 
-	LoadLoop.Result run(Library library, Lab lab, Occupancy witness, long windowNanos) {
-		String keyspace = lab.keyspace(library, "local");
+	LoadLoop.Result run(Library library, LocalBench bench, Occupancy witness, long windowNanos) {
+		String keyspace = bench.keyspace(library, "local");
 		LoadLoop.Keys keys = this.oneKey ? LoadLoop.Keys.single(keyspace + "hot") : LoadLoop.Keys.fresh(keyspace);
 		long startAt = System.nanoTime() + 20_000_000;
-		return LoadLoop.run(lab.adapter(library), this.threads, keys, witness, startAt, startAt + windowNanos);
+		return LoadLoop.run(bench.adapter(library), this.threads, keys, witness, startAt, startAt + windowNanos);
 	}
 
 }

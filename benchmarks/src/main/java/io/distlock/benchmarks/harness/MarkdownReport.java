@@ -24,6 +24,10 @@ public final class MarkdownReport {
 	/** The command that produces the report. */
 	public static final String COMMAND = "./mvnw -pl benchmarks -am -Pbenchmarks -DskipTests verify";
 
+	/** The command that produces the cluster run's report. */
+	public static final String CLUSTER_COMMAND = "./mvnw -pl benchmarks -am -Pbenchmarks,benchmarks-cluster -DskipTests "
+			+ "verify";
+
 	private final Results results;
 
 	private final StringBuilder out = new StringBuilder();
@@ -42,12 +46,29 @@ public final class MarkdownReport {
 	public static void write(Path file, Results results, String loadBefore, Duration took) {
 		MarkdownReport report = new MarkdownReport(results);
 		report.render(MachineFacts.collect(results.redisVersion(), loadBefore), took);
+		report.writeTo(file);
+	}
+
+	/**
+	 * Writes the report of a cluster run.
+	 * @param file where to write it
+	 * @param results what the cluster run measured
+	 * @param loadBefore the load average when the run started
+	 * @param took how long the run took
+	 */
+	public static void writeCluster(Path file, Results results, String loadBefore, Duration took) {
+		MarkdownReport report = new MarkdownReport(results);
+		report.renderCluster(MachineFacts.collect(results.redisVersion(), loadBefore), took);
+		report.writeTo(file);
+	}
+
+	private void writeTo(Path file) {
 		try {
 			Path parent = file.toAbsolutePath().getParent();
 			if (parent != null) {
 				Files.createDirectories(parent);
 			}
-			Files.writeString(file, report.out);
+			Files.writeString(file, this.out);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write " + file, ex);
@@ -60,14 +81,10 @@ public final class MarkdownReport {
 		line();
 		line("distlock side by side with Redisson and Spring Integration, against a raw floor, measured in one run "
 				+ "on one Redis. Produced by `" + COMMAND + "` (issue 7) in " + took.toMinutes() + " min "
-				+ took.toSecondsPart() + " s; rerun it to check these numbers on your machine.");
+				+ took.toSecondsPart() + " s; rerun it to check these numbers on your machine. The same libraries "
+				+ "on a Redis Cluster: [benchmarks-cluster.md](benchmarks-cluster.md).");
 		line();
-		line("## Machine");
-		line();
-		line("| | |");
-		line("|---|---|");
-		facts.forEach((label, value) -> line("| " + label + " | " + value + " |"));
-		line();
+		machine(facts);
 		method(settings);
 		targets();
 		for (Scenario scenario : this.results.scenarios()) {
@@ -75,6 +92,46 @@ public final class MarkdownReport {
 		}
 		versus();
 		jmh();
+	}
+
+	private void renderCluster(Map<String, String> facts, Duration took) {
+		Settings settings = this.results.settings();
+		line("# Benchmarks on Redis Cluster");
+		line();
+		line("The Redis libraries of [benchmarks.md](benchmarks.md) on a Redis Cluster of " + ClusterLab.PRIMARIES
+				+ " primaries (plain redis-server processes on loopback, no replicas), against the raw floor on the "
+				+ "same cluster, measured in one run. Produced by `" + CLUSTER_COMMAND + "` (issue 13) in "
+				+ took.toMinutes() + " min " + took.toSecondsPart() + " s.");
+		line();
+		machine(facts);
+		line("## Method");
+		line();
+		line("- **Libraries.** " + String.join("; ", settings.libraries().stream().map(Library::label).toList())
+				+ ", each with its own cluster client (the floor: `JedisCluster`, its compare-and-delete script "
+				+ "loaded on every node; distlock and Spring Integration: a `JedisConnectionFactory` over a "
+				+ "`RedisClusterConfiguration`; Redisson: `useClusterServers`), which sends each command to the "
+				+ "node owning its key. Leases, pools (per node) and defaults as in the standalone run; the "
+				+ "`@DistributedLock` path adds the same on a cluster as on one server and is left out.");
+		line("- **Scenarios 1 to 3.** Fresh keys spread over every slot, so scenarios 1 and 2 use all "
+				+ ClusterLab.PRIMARIES + " primaries; the one key of scenario 3 lives on one of them. The "
+				+ "cross-process scenarios and the command counts are measured on one server only (benchmarks.md).");
+		line("- **Interleaved rounds and witness** as in the standalone run: " + (settings.warmup() ? "a warm-up "
+				+ "round, then " : "") + settings.rounds() + " rounds in a rotated order, medians over rounds, "
+				+ "windows of " + millis(settings.window()) + "; an overlap seen by the witness is a violation.");
+		line();
+		for (Scenario scenario : this.results.scenarios()) {
+			scenario(scenario);
+		}
+		versus();
+	}
+
+	private void machine(Map<String, String> facts) {
+		line("## Machine");
+		line();
+		line("| | |");
+		line("|---|---|");
+		facts.forEach((label, value) -> line("| " + label + " | " + value + " |"));
+		line();
 	}
 
 	private void method(Settings settings) {
