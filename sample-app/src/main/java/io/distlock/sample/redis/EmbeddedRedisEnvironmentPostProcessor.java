@@ -70,6 +70,10 @@ public final class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentP
 		Binder binder = Binder.get(environment);
 		Mode mode = binder.bind(MODE_PROPERTY, Mode.class).orElse(Mode.AUTO);
 		if (!mode.starts(binder)) {
+			if (mode == Mode.AUTO && !Mode.connectionConfigured(binder)) {
+				this.logger.info("Using the Redis that answers on " + DEFAULT_HOST + ":" + DEFAULT_PORT + "; set "
+						+ MODE_PROPERTY + "=always to start one of this application's own instead");
+			}
 			return;
 		}
 		EmbeddedRedis redis = EmbeddedRedis.start();
