@@ -9,9 +9,11 @@ import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The pooled, thread-safe client a standalone or Sentinel {@link JedisConnectionFactory} keeps in
- * its unified mode, for running a script without wrapping each call in a Spring Data connection
- * (which costs about as much client CPU as the script's round trip itself). It is the factory's
+ * The pooled, thread-safe client a {@link JedisConnectionFactory} keeps: standalone or Sentinel
+ * in its unified mode, and always on a cluster (its {@code JedisCluster}, which sends each command
+ * to the node owning the key and follows {@code MOVED} and {@code ASK}), for running a script
+ * without wrapping each call in a Spring Data connection (which costs about as much client CPU as
+ * the script's round trip itself). It is the factory's
  * own client, so the application's pool, timeouts and credentials apply, and it is asked for on
  * every call, so a restarted factory's new client is used. Spring Data Redis keeps the accessor
  * protected; where it cannot be reached, {@link #find} finds nothing and scripts go through
@@ -29,8 +31,8 @@ final class PooledScriptClient {
 	}
 
 	static @Nullable PooledScriptClient find(RedisConnectionFactory connectionFactory) {
-		if (!(connectionFactory instanceof JedisConnectionFactory factory) || !factory.isUseUnifiedJedis()
-				|| factory.isRedisClusterAware()) {
+		if (!(connectionFactory instanceof JedisConnectionFactory factory)
+				|| !(factory.isUseUnifiedJedis() || factory.isRedisClusterAware())) {
 			return null;
 		}
 		try {

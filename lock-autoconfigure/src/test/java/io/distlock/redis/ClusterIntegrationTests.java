@@ -16,9 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import io.distlock.core.LockHandle;
 import io.distlock.core.LockManager;
+import io.distlock.core.LockRequest;
 import io.distlock.core.LockResult;
 import io.distlock.core.LockStatus;
 import io.distlock.testsupport.RedisClusterTopology;
@@ -206,6 +208,25 @@ class ClusterIntegrationTests {
 				cluster.migrate(slot, target);
 			}
 			assertThat(target.command("EXISTS", redisKey)).isEqualTo(0L);
+		});
+	}
+
+	@Test
+	void runsScriptsOnTheFactorysClusterClientAlsoAfterEveryNodeLostItsScripts() {
+		runner().run((context) -> {
+			PooledScriptClient client = PooledScriptClient.find(context.getBean(RedisConnectionFactory.class));
+			assertThat(client).isNotNull();
+			assertThat(ClusterClient.of(client.client())).as("the factory's cluster client").isNotNull();
+			LockManager locks = context.getBean(LockManager.class);
+			for (int round = 0; round < 2; round++) {
+				for (int i = 0; i < 30; i++) {
+					try (LockHandle handle = locks.acquire(LockRequest.of("scripts:" + i, Duration.ofSeconds(30)))) {
+						assertThat(handle.fencingToken()).isPositive();
+					}
+				}
+				cluster.primaries().forEach(RedisServer::scriptFlush);
+			}
+			assertThat(cluster.primaries().stream().mapToLong(RedisServer::dbSize).sum()).isZero();
 		});
 	}
 
