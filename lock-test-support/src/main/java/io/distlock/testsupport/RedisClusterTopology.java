@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.IntStream;
 
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -150,7 +151,8 @@ public final class RedisClusterTopology implements AutoCloseable {
 	/**
 	 * Moves a slot and its keys to another primary the way {@code redis-cli --cluster
 	 * reshard} does: {@code SETSLOT IMPORTING}/{@code MIGRATING}, {@code MIGRATE} of each
-	 * key, then {@code SETSLOT NODE} on every primary.
+	 * key, then {@code SETSLOT NODE} on every primary; returns once every primary sees the
+	 * target as the slot's owner.
 	 * @param slot the slot
 	 * @param target the primary to move it to
 	 */
@@ -160,16 +162,33 @@ public final class RedisClusterTopology implements AutoCloseable {
 			return;
 		}
 		String slotName = Integer.toString(slot);
+		String targetId = id(target);
 		target.command("CLUSTER", "SETSLOT", slotName, "IMPORTING", id(source));
-		source.command("CLUSTER", "SETSLOT", slotName, "MIGRATING", id(target));
+		source.command("CLUSTER", "SETSLOT", slotName, "MIGRATING", targetId);
 		moveKeys(source, target, slotName);
 		for (RedisServer primary : List.of(target, source)) {
-			primary.command("CLUSTER", "SETSLOT", slotName, "NODE", id(target));
+			primary.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
 		}
 		for (RedisServer primary : this.primaries) {
 			if (primary != source && primary != target) {
-				primary.command("CLUSTER", "SETSLOT", slotName, "NODE", id(target));
+				primary.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
 			}
+		}
+		// Gossip sent before the move can still reach a primary after it and undo the assignment
+		// there: assign again until every primary agrees.
+		boolean agreed = Poll.until(FORM_TIMEOUT, () -> {
+			boolean all = true;
+			for (RedisServer primary : this.primaries) {
+				if (!targetId.equals(ownerIn(primary, slot))) {
+					primary.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
+					all = false;
+				}
+			}
+			return all;
+		});
+		if (!agreed) {
+			throw new IllegalStateException("The primaries of " + this + " do not agree that slot " + slot
+					+ " moved to " + target + " after " + FORM_TIMEOUT);
 		}
 	}
 
@@ -270,14 +289,20 @@ public final class RedisClusterTopology implements AutoCloseable {
 	}
 
 	private static boolean owns(RedisServer primary, int slot) {
-		String myId = id(primary);
-		for (Object line : ((String) primary.command("CLUSTER", "NODES")).lines().toList()) {
+		return id(primary).equals(ownerIn(primary, slot));
+	}
+
+	/**
+	 * The id of the node that serves {@code slot} as {@code node} sees it, or {@code null}.
+	 */
+	private static @Nullable String ownerIn(RedisServer node, int slot) {
+		for (Object line : ((String) node.command("CLUSTER", "NODES")).lines().toList()) {
 			String[] fields = ((String) line).split(" ");
-			if (fields[0].equals(myId) && covers(fields, slot)) {
-				return true;
+			if (covers(fields, slot)) {
+				return fields[0];
 			}
 		}
-		return false;
+		return null;
 	}
 
 	private static boolean covers(String[] fields, int slot) {
