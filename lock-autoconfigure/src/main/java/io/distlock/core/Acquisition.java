@@ -1,211 +1,83 @@
 package io.distlock.core;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.distlock.core.LockListener.AcquisitionTracker;
 
 /**
- * One lock request and its ownership: the {@link LockHandle} the machinery hands out. Its phase
- * only moves forward (waiting, then held or ended; held, then lost and/or released), each step
- * taken by exactly one thread through compare-and-set.
+ * One lock request and its ownership: the {@link LockHandle} the engine hands out. Its state
+ * ({@link RequestState}) changes only inside its key's {@link KeyLane}; what users see of a change
+ * (the result, a lost lease, listener events) is announced afterwards, through the engine, where
+ * it cannot stall the engine's threads.
  */
 final class Acquisition implements LockHandle {
 
-	private static final Logger logger = LoggerFactory.getLogger(Acquisition.class);
+	private final HandleEngine engine;
 
-	enum Phase {
-
-		WAITING, HELD, LOST, RELEASED, ENDED
-
-	}
-
-	private final QueuedLockManager engine;
-
-	private final LockRequest request;
-
-	private final String owner;
-
-	private final AcquisitionTracker tracker;
-
-	private final long requestedAt;
-
-	private final long deadline;
-
-	private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
+	private final RequestState state;
 
 	private final CompletableFuture<LockResult> result = new CompletableFuture<>();
 
 	private final CompletableFuture<LockLostException> leaseLost = new CompletableFuture<>();
 
-	private volatile long token = -1;
+	/** The thread blocked in {@link #await()} that runs this request's attempts itself. */
+	private final AtomicReference<@Nullable Thread> driver = new AtomicReference<>();
 
-	private volatile long leaseDeadline;
-
-	/** The owner token the backend knows the held lease by: this one's, or inherited locally. */
-	private volatile String leaseOwner;
-
-	/** When the backend granted the lease this request holds. */
-	private volatile long turnStartedAt;
-
-	/** How many in-memory hand-offs passed that lease on before this request got it. */
-	private volatile int turnHandOffs;
-
-	private volatile boolean contended;
-
-	private volatile @Nullable Throwable lastFailure;
-
-	private volatile boolean outcomeUnknown;
+	private final AtomicBoolean attemptPending = new AtomicBoolean();
 
 	/** Ends the wait at its bound; set at most once, while waiting. */
 	private volatile @Nullable ScheduledFuture<?> waitDeadline;
 
-	/** Renews the held lease or marks it lost at its end. */
-	private volatile @Nullable ScheduledFuture<?> leaseTimer;
+	/** When the held lease is next due for renewal or expiry. */
+	private final AtomicReference<LeaseSchedule.@Nullable Due> leaseDue = new AtomicReference<>();
 
-	private volatile boolean attempted;
+	private volatile @Nullable KeyLane lane;
 
-	private volatile @Nullable Instant acquiredAt;
-
-	private volatile long renewals;
-
-	private volatile @Nullable KeyQueue queue;
-
-	/** The thread blocked in {@link #awaitDriving}, which runs this request's attempts itself. */
-	private volatile @Nullable Thread driver;
-
-	private volatile boolean attemptRequested;
-
-	Acquisition(QueuedLockManager engine, LockRequest request, String owner, AcquisitionTracker tracker) {
+	Acquisition(HandleEngine engine, LockRequest request, String owner, AcquisitionTracker tracker) {
 		this.engine = engine;
-		this.request = request;
-		this.owner = owner;
-		this.leaseOwner = owner;
-		this.tracker = tracker;
-		this.requestedAt = System.nanoTime();
-		this.deadline = this.requestedAt + request.waitTime().toNanos();
+		this.state = new RequestState(request, owner, tracker);
+	}
+
+	RequestState state() {
+		return this.state;
 	}
 
 	LockRequest request() {
-		return this.request;
+		return this.state.request();
+	}
+
+	@Nullable KeyLane lane() {
+		return this.lane;
+	}
+
+	void joined(KeyLane joined) {
+		this.lane = joined;
 	}
 
 	/**
-	 * The owner token this request attempts the backend with.
-	 */
-	String owner() {
-		return this.owner;
-	}
-
-	/**
-	 * The owner token of the lease this request holds: its own when the backend granted it, its
-	 * predecessor's when handed over in memory. Release and renewal go by it.
-	 */
-	String leaseOwner() {
-		return this.leaseOwner;
-	}
-
-	/**
-	 * The fencing token last assigned, also when this request ended before claiming it.
-	 */
-	long token() {
-		return this.token;
-	}
-
-	long turnStartedAt() {
-		return this.turnStartedAt;
-	}
-
-	int turnHandOffs() {
-		return this.turnHandOffs;
-	}
-
-	long deadline() {
-		return this.deadline;
-	}
-
-	long leaseDeadline() {
-		return this.leaseDeadline;
-	}
-
-	@Nullable KeyQueue queue() {
-		return this.queue;
-	}
-
-	void joined(KeyQueue queue) {
-		this.queue = queue;
-	}
-
-	Phase phase() {
-		return this.phase.get();
-	}
-
-	boolean isWaiting() {
-		return this.phase.get() == Phase.WAITING;
-	}
-
-	void markAttempted() {
-		this.attempted = true;
-	}
-
-	boolean attempted() {
-		return this.attempted;
-	}
-
-	void markContended() {
-		this.contended = true;
-	}
-
-	/**
-	 * Records an attempt that failed: its outcome is unknown, so the lock may have to be given
-	 * back later, and a wait that ends now ends as {@link LockStatus#FAILED}.
-	 */
-	void recordFailure(Throwable failure) {
-		this.lastFailure = failure;
-		this.outcomeUnknown = true;
-	}
-
-	/**
-	 * Records an attempt that the backend answered, so a wait that ends now is a time-out.
-	 */
-	void recordAnswer() {
-		this.lastFailure = null;
-	}
-
-	boolean outcomeUnknown() {
-		return this.outcomeUnknown;
-	}
-
-	/**
-	 * Whether the wait deadline was armed.
-	 */
-	boolean deadlineArmed() {
-		return this.waitDeadline != null;
-	}
-
-	/**
-	 * Arms the timer that ends the wait; cancelled when the wait ends, also if it already has.
-	 * Kept apart from the lease's timer: a request granted while its deadline was being armed
-	 * keeps renewing.
+	 * Arms the timer that ends the wait; it is cancelled as soon as the wait ends, also if it
+	 * already has. Kept apart from the lease's timer.
 	 */
 	void armWaitDeadline(ScheduledFuture<?> deadline) {
 		this.waitDeadline = deadline;
-		if (!isWaiting()) {
+		if (!this.state.isWaiting()) {
 			deadline.cancel(false);
 		}
 	}
 
-	private void cancelWaitDeadline() {
+	boolean deadlineArmed() {
+		return this.waitDeadline != null;
+	}
+
+	void cancelWaitDeadline() {
 		ScheduledFuture<?> deadline = this.waitDeadline;
 		if (deadline != null) {
 			deadline.cancel(false);
@@ -213,224 +85,130 @@ final class Acquisition implements LockHandle {
 	}
 
 	/**
-	 * Replaces the pending lease timer (renewal or expiry), cancelling the old one.
+	 * Replaces when the lease is next due.
+	 * @return what was scheduled before, for the caller to unschedule
 	 */
-	void setLeaseTimer(@Nullable ScheduledFuture<?> next) {
-		ScheduledFuture<?> previous = this.leaseTimer;
-		this.leaseTimer = next;
-		if (previous != null) {
-			previous.cancel(false);
-		}
+	LeaseSchedule.@Nullable Due swapLeaseDue(LeaseSchedule.@Nullable Due next) {
+		return this.leaseDue.getAndSet(next);
 	}
 
 	/**
-	 * Marks this waiting request as holding a lease the backend just granted it, without
-	 * reporting it yet, so the caller can update shared state under a lock and
-	 * {@link #announceGrant() report} after releasing it.
-	 * @param fencingToken the token the backend assigned
-	 * @param grantedAt when the granting call was sent, where the lease is counted from
-	 * @return {@code false} if the request already ended, so the caller must give the lock back
+	 * Takes {@code due} off this lease, if it is still what is scheduled.
 	 */
-	boolean claim(long fencingToken, long grantedAt) {
-		this.token = fencingToken;
-		this.leaseDeadline = grantedAt + this.request.ttl().toNanos();
-		this.turnStartedAt = grantedAt;
-		return take();
+	boolean clearLeaseDue(LeaseSchedule.Due due) {
+		return this.leaseDue.compareAndSet(due, null);
 	}
 
 	/**
-	 * Marks this waiting request as holding the lease {@code predecessor} released, handed over
-	 * in memory: the same backend lease and deadline, the next fencing token.
-	 * @param predecessor the released holder
-	 * @return {@code false} if the request already ended
+	 * Asks for an attempt: the thread blocked in {@link #await()} runs it if there is one.
+	 * @return {@code false} if no thread waits that way, so someone else must run the attempt
 	 */
-	boolean claimFrom(Acquisition predecessor) {
-		this.token = predecessor.token + 1;
-		this.leaseDeadline = predecessor.leaseDeadline;
-		this.leaseOwner = predecessor.leaseOwner;
-		this.turnStartedAt = predecessor.turnStartedAt;
-		this.turnHandOffs = predecessor.turnHandOffs + 1;
-		return take();
-	}
-
-	private boolean take() {
-		if (!this.phase.compareAndSet(Phase.WAITING, Phase.HELD)) {
-			return false;
-		}
-		this.acquiredAt = Instant.now();
-		cancelWaitDeadline();
-		return true;
-	}
-
-	void announceGrant() {
-		complete(LockResult.acquired(this.token, waited()));
-	}
-
-	/**
-	 * Ends this waiting request without the lock.
-	 * @return {@code false} if it had already ended or acquired
-	 */
-	boolean end(LockStatus status) {
-		if (!this.phase.compareAndSet(Phase.WAITING, Phase.ENDED)) {
-			return false;
-		}
-		cancelWaitDeadline();
-		Throwable failure = this.lastFailure;
-		if (status == LockStatus.TIMED_OUT && failure != null) {
-			complete(LockResult.failed(failure, waited()));
-		}
-		else if (status == LockStatus.FAILED) {
-			complete(LockResult.failed((failure != null) ? failure : new LockException("Lock attempt failed"),
-					waited()));
-		}
-		else {
-			complete(LockResult.notAcquired(status, waited()));
-		}
-		return true;
-	}
-
-	void renewed(long leaseDeadline) {
-		this.leaseDeadline = leaseDeadline;
-		this.renewals++;
-	}
-
-	/**
-	 * This request as seen by monitoring, with the number of requests waiting behind it.
-	 */
-	LocalLockState state(int waiting) {
-		boolean held = isHeld();
-		long remaining = this.leaseDeadline - System.nanoTime();
-		return new LocalLockState(key(), this.request.name(), held, held ? this.token : -1,
-				held ? this.acquiredAt : null, held ? Duration.ofNanos(Math.max(0, remaining)) : Duration.ZERO,
-				held ? this.renewals : 0, waiting);
-	}
-
-	/**
-	 * Marks the held lease lost, reporting it once.
-	 * @return {@code false} if it was not held
-	 */
-	boolean markLost(String reason, @Nullable Throwable cause) {
-		if (!this.phase.compareAndSet(Phase.HELD, Phase.LOST)) {
-			return false;
-		}
-		setLeaseTimer(null);
-		String message = "Lost the lease of lock '" + this.request.key() + "' (name '" + this.request.name()
-				+ "', fencing token " + this.token + "): " + reason;
-		logger.warn(message);
-		notifyTracker(AcquisitionTracker::lost);
-		this.leaseLost.complete((cause != null) ? new LockLostException(message, cause) : new LockLostException(message));
-		return true;
-	}
-
-	/**
-	 * Marks the lock released by its handle.
-	 * @return the phase before, {@link Phase#HELD} or {@link Phase#LOST}, when this call released it
-	 */
-	@Nullable Phase markReleased() {
-		for (;;) {
-			Phase current = this.phase.get();
-			if (current != Phase.HELD && current != Phase.LOST) {
-				return null;
-			}
-			if (this.phase.compareAndSet(current, Phase.RELEASED)) {
-				setLeaseTimer(null);
-				notifyTracker(AcquisitionTracker::released);
-				return current;
-			}
-		}
-	}
-
-	/**
-	 * Reports a lease found lost only when the release reached the backend.
-	 */
-	void lostBeforeRelease() {
-		logger.warn("Lock '{}' (name '{}', fencing token {}) was no longer held when released: its lease had "
-				+ "expired", this.request.key(), this.request.name(), this.token);
-		notifyTracker(AcquisitionTracker::lost);
-	}
-
-	private Duration waited() {
-		return Duration.ofNanos(System.nanoTime() - this.requestedAt);
-	}
-
-	private void complete(LockResult outcome) {
-		notifyTracker((tracker) -> tracker.completed(outcome, this.contended));
-		this.result.complete(outcome);
-		Thread waiting = this.driver;
-		if (waiting != null) {
-			LockSupport.unpark(waiting);
-		}
-	}
-
-	/**
-	 * Asks the thread blocked in {@link #awaitDriving} to run the next attempt, sparing a hand-over
-	 * to another thread.
-	 * @return {@code false} if no thread waits that way, so the caller must run the attempt
-	 */
-	boolean requestAttempt() {
-		Thread waiting = this.driver;
+	boolean offerAttempt() {
+		this.attemptPending.set(true);
+		Thread waiting = this.driver.get();
 		if (waiting == null) {
 			return false;
 		}
-		this.attemptRequested = true;
 		LockSupport.unpark(waiting);
 		return true;
 	}
 
 	/**
-	 * Waits for the result like {@link #await()}, running the attempts requested meanwhile on the
-	 * calling thread. Once the result is in, a request for an attempt is moot: an attempt only
-	 * acts on a waiting request.
-	 * @param attempt runs one attempt
-	 * @return the result
+	 * Leaves the first attempt to the thread that is about to wait for it.
 	 */
-	LockResult awaitDriving(Runnable attempt) {
+	void reserveAttempt() {
+		this.attemptPending.set(true);
+	}
+
+	/**
+	 * Takes the pending attempt, so that exactly one thread runs it.
+	 */
+	boolean takePendingAttempt() {
+		return this.attemptPending.compareAndSet(true, false);
+	}
+
+	/**
+	 * Publishes the outcome the state machine decided, then wakes the waiting thread.
+	 */
+	void announceResult() {
+		LockResult outcome = this.state.result();
+		if (outcome == null) {
+			return;
+		}
+		this.engine.notify(() -> {
+			this.state.notifyTracker((tracker) -> tracker.completed(outcome, this.state.contended()));
+			this.result.complete(outcome);
+			Thread waiting = this.driver.get();
+			if (waiting != null) {
+				LockSupport.unpark(waiting);
+			}
+		});
+	}
+
+	/**
+	 * Publishes a lease the state machine marked lost: logged, counted and signalled once.
+	 */
+	void announceLost(LockLostException lost) {
+		this.engine.notify(() -> {
+			RequestState.logger.warn(lost.getMessage());
+			this.state.notifyTracker(AcquisitionTracker::lost);
+			this.leaseLost.complete(lost);
+		});
+	}
+
+	void announceReleased() {
+		this.engine.notify(() -> this.state.notifyTracker(AcquisitionTracker::released));
+	}
+
+	@Override
+	public String key() {
+		return this.state.request().key();
+	}
+
+	/**
+	 * Waits for the outcome, running this request's attempts on the calling thread meanwhile. An
+	 * interrupt withdraws a request still waiting; one granted first stays held, and the thread's
+	 * interrupt flag is set again on return.
+	 */
+	@Override
+	public LockResult await() {
+		Thread current = Thread.currentThread();
+		if (!this.driver.compareAndSet(null, current)) {
+			return awaitPassively();
+		}
 		boolean interrupted = false;
-		this.driver = Thread.currentThread();
 		try {
-			while (!this.result.isDone()) {
-				if (this.attemptRequested) {
-					this.attemptRequested = false;
-					attempt.run();
-					continue;
-				}
-				LockSupport.park(this);
-				if (Thread.interrupted() && !interrupted) {
+			for (;;) {
+				if (Thread.interrupted()) {
 					interrupted = true;
-					cancel();
+					this.engine.withdraw(this);
+				}
+				if (this.result.isDone()) {
+					break;
+				}
+				if (this.attemptPending.get()) {
+					this.engine.runPendingAttempt(this);
+				}
+				else {
+					LockSupport.park(this);
 				}
 			}
 		}
 		finally {
-			this.driver = null;
+			this.driver.set(null);
 			if (interrupted) {
-				Thread.currentThread().interrupt();
+				current.interrupt();
 			}
 		}
 		return this.result.join();
 	}
 
-	private void notifyTracker(Consumer<AcquisitionTracker> event) {
-		try {
-			event.accept(this.tracker);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Lock listener failed for lock '{}'", this.request.key(), ex);
-		}
-	}
-
-	@Override
-	public String key() {
-		return this.request.key();
-	}
-
-	@Override
-	public LockResult await() {
+	private LockResult awaitPassively() {
 		try {
 			return this.result.get();
 		}
 		catch (InterruptedException ex) {
-			cancel();
+			this.engine.withdraw(this);
 			Thread.currentThread().interrupt();
 			return this.result.join();
 		}
@@ -451,43 +229,32 @@ final class Acquisition implements LockHandle {
 
 	@Override
 	public boolean isHeld() {
-		return this.phase.get() == Phase.HELD && System.nanoTime() - this.leaseDeadline < 0
-				&& !this.engine.backendSuspended();
+		return this.state.isHeldNow() && !this.engine.backendSuspended();
 	}
 
 	@Override
 	public void assertHeld() {
 		if (!isHeld()) {
-			throw new LockLostException("Lock '" + key() + "' (fencing token " + this.token + ") is not held: "
-					+ describePhase());
+			String why = (this.state.isHeldNow() && this.engine.backendSuspended())
+					? "the connection to the lock backend is suspended" : this.state.describe();
+			throw new LockLostException("Lock '" + key() + "' (fencing token " + this.state.token()
+					+ ") is not held: " + why);
 		}
-	}
-
-	private String describePhase() {
-		return switch (this.phase.get()) {
-			case WAITING -> "not acquired yet";
-			case HELD -> this.engine.backendSuspended() ? "the connection to the lock backend is suspended"
-					: "its lease expired";
-			case LOST -> "its lease was lost";
-			case RELEASED -> "it was released";
-			case ENDED -> "it was not acquired";
-		};
 	}
 
 	@Override
 	public long fencingToken() {
-		Phase current = this.phase.get();
-		return (current == Phase.WAITING || current == Phase.ENDED) ? -1 : this.token;
+		return this.state.visibleToken();
 	}
 
 	@Override
 	public void unlock() {
-		this.engine.release(this, Duration.ZERO);
+		this.engine.unlock(this, Duration.ZERO);
 	}
 
 	@Override
 	public void unlockAfter(Duration delay) {
-		this.engine.release(this, delay);
+		this.engine.unlock(this, delay);
 	}
 
 	@Override
@@ -500,10 +267,17 @@ final class Acquisition implements LockHandle {
 		unlock();
 	}
 
+	/**
+	 * This request as seen by monitoring, with the number of requests waiting behind it.
+	 */
+	LocalLockState localState(int waiting) {
+		return this.state.localState(waiting);
+	}
+
 	@Override
 	public String toString() {
-		return "LockHandle[key=" + key() + ", name=" + this.request.name() + ", phase=" + this.phase.get()
-				+ ", fencingToken=" + fencingToken() + "]";
+		return "LockHandle[key=" + key() + ", name=" + this.state.request().name() + ", phase="
+				+ this.state.phase() + ", fencingToken=" + fencingToken() + "]";
 	}
 
 }

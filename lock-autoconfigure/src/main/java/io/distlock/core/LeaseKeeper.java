@@ -1,107 +1,134 @@
 package io.distlock.core;
 
 import java.time.Duration;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
 import io.distlock.core.spi.LockBackend;
+import io.distlock.core.spi.RenewalOutcome;
 
 /**
- * Keeps the leases of held locks on the shared scheduler: renews a renewing lease every third of
- * its ttl and marks it lost when renewal is refused or cannot succeed before the lease ends;
- * marks a non-renewing lease lost when it runs out before release. Renewal stops in the same
- * step as release: a released handle's timer is cancelled and a late renewal is owner-checked.
+ * Keeps the leases of held locks: renews a renewing lease every third of its ttl, the leases due
+ * together in one batch (one {@link LockBackend#renewAll} call), and has the lane mark a lease
+ * lost when its renewal is refused, cannot succeed before the lease ends, or cannot even be
+ * scheduled; marks a non-renewing lease lost when it runs out before release. All leases share
+ * one {@link LeaseSchedule}, never a timer or thread per lock. Renewal stops in the same step as
+ * release, and a late renewal is owner-checked by the backend.
  */
 final class LeaseKeeper {
 
 	private final LockBackend backend;
 
-	private final ScheduledExecutorService scheduler;
+	private final EngineThreads threads;
 
-	private final Executor workers;
+	private final LeaseSchedule schedule;
 
-	private final Consumer<Acquisition> onLost;
-
-	LeaseKeeper(LockBackend backend, ScheduledExecutorService scheduler, Executor workers,
-			Consumer<Acquisition> onLost) {
+	LeaseKeeper(LockBackend backend, EngineThreads threads) {
 		this.backend = backend;
-		this.scheduler = scheduler;
-		this.workers = workers;
-		this.onLost = onLost;
+		this.threads = threads;
+		this.schedule = new LeaseSchedule(threads, this::due);
 	}
 
-	void keep(Acquisition acquisition) {
-		LockRequest request = acquisition.request();
-		if (request.autoRenew()) {
-			scheduleRenewal(acquisition, renewalInterval(request.ttl()));
+	void keep(Acquisition holder) {
+		RequestState state = holder.state();
+		if (state.request().autoRenew()) {
+			this.schedule.add(holder, System.nanoTime() + renewalInterval(state.request().ttl()), true);
 		}
 		else {
-			long untilExpiry = acquisition.leaseDeadline() - System.nanoTime();
-			schedule(acquisition, untilExpiry, () -> lose(acquisition, "its ttl of " + request.ttl()
-					+ " passed before it was released (renewal is off)", null));
+			this.schedule.add(holder, state.leaseDeadline(), false);
 		}
+	}
+
+	void stop(Acquisition holder) {
+		this.schedule.remove(holder);
 	}
 
 	private static long renewalInterval(Duration ttl) {
 		return Math.max(1, ttl.toNanos() / 3);
 	}
 
-	private void scheduleRenewal(Acquisition acquisition, long delayNanos) {
-		schedule(acquisition, delayNanos, () -> renew(acquisition));
-	}
-
-	private void schedule(Acquisition acquisition, long delayNanos, Runnable task) {
-		if (acquisition.phase() != Acquisition.Phase.HELD) {
-			return;
+	/**
+	 * Called on the timer with the leases now due: expiries are lost at once, renewals go to a
+	 * worker as one batch.
+	 */
+	private void due(List<Acquisition> renewals, List<Acquisition> expiries) {
+		for (Acquisition holder : expiries) {
+			lose(holder, "its ttl of " + holder.request().ttl() + " passed before it was released (renewal is off)",
+					null);
 		}
-		acquisition.setLeaseTimer(this.scheduler.schedule(() -> this.workers.execute(task), Math.max(0, delayNanos),
-				TimeUnit.NANOSECONDS));
-		if (acquisition.phase() != Acquisition.Phase.HELD) {
-			acquisition.setLeaseTimer(null);
-		}
-	}
-
-	private void renew(Acquisition acquisition) {
-		if (acquisition.phase() != Acquisition.Phase.HELD) {
-			return;
-		}
-		LockRequest request = acquisition.request();
-		long sentAt = System.nanoTime();
-		if (acquisition.leaseDeadline() - sentAt <= 0) {
-			lose(acquisition, "the lease ran out before it could be renewed", null);
+		if (renewals.isEmpty()) {
 			return;
 		}
 		try {
-			if (this.backend.renew(request.key(), acquisition.leaseOwner(), request.ttl())) {
-				acquisition.renewed(sentAt + request.ttl().toNanos());
-				scheduleRenewal(acquisition, renewalInterval(request.ttl()));
-			}
-			else if (acquisition.phase() == Acquisition.Phase.HELD) {
-				lose(acquisition, "renewal was refused: the lock expired or another owner holds it", null);
-			}
+			this.threads.work(() -> renew(renewals));
 		}
-		catch (RuntimeException ex) {
-			retryRenewal(acquisition, ex);
+		catch (RejectedExecutionException ex) {
+			for (Acquisition holder : renewals) {
+				lose(holder, "its renewal could not be scheduled: " + ex.getMessage(), ex);
+			}
 		}
 	}
 
-	private void retryRenewal(Acquisition acquisition, RuntimeException failure) {
-		long remaining = acquisition.leaseDeadline() - System.nanoTime();
-		long retryIn = Math.min(renewalInterval(acquisition.request().ttl()) / 3, remaining / 2);
-		if (retryIn < TimeUnit.MILLISECONDS.toNanos(1)) {
-			lose(acquisition, "renewal failed until the lease ran out: " + failure, failure);
+	private void renew(List<Acquisition> due) {
+		long sentAt = System.nanoTime();
+		List<Acquisition> holders = new ArrayList<>(due.size());
+		List<LockBackend.Renewal> renewals = new ArrayList<>(due.size());
+		for (Acquisition holder : due) {
+			RequestState state = holder.state();
+			if (!state.isHeldPhase()) {
+				continue;
+			}
+			if (state.leaseDeadline() - sentAt <= 0) {
+				lose(holder, "the lease ran out before it could be renewed", null);
+				continue;
+			}
+			holders.add(holder);
+			renewals.add(new LockBackend.Renewal(state.request().key(), state.leaseOwner(), state.request().ttl()));
+		}
+		if (renewals.isEmpty()) {
 			return;
 		}
-		scheduleRenewal(acquisition, retryIn);
+		List<RenewalOutcome> outcomes;
+		try {
+			outcomes = this.backend.renewAll(renewals);
+		}
+		catch (RuntimeException ex) {
+			holders.forEach((holder) -> retry(holder, ex));
+			return;
+		}
+		for (int i = 0; i < holders.size(); i++) {
+			Acquisition holder = holders.get(i);
+			switch (outcomes.get(i)) {
+				case RENEWED -> {
+					Duration ttl = holder.request().ttl();
+					holder.state().renewed(sentAt + ttl.toNanos());
+					this.schedule.add(holder, System.nanoTime() + renewalInterval(ttl), true);
+				}
+				case REFUSED -> lose(holder, "renewal was refused: the lock expired or another owner holds it", null);
+				case UNACKNOWLEDGED -> retry(holder,
+						new LockException("too few replicas acknowledged the renewal of lock '" + holder.key() + "'"));
+			}
+		}
 	}
 
-	void lose(Acquisition acquisition, String reason, @Nullable Throwable cause) {
-		if (acquisition.markLost(reason, cause)) {
-			this.onLost.accept(acquisition);
+	private void retry(Acquisition holder, RuntimeException failure) {
+		long remaining = holder.state().leaseDeadline() - System.nanoTime();
+		long retryIn = Math.min(renewalInterval(holder.request().ttl()) / 3, remaining / 2);
+		if (retryIn < TimeUnit.MILLISECONDS.toNanos(1)) {
+			lose(holder, "renewal failed until the lease ran out: " + failure.getMessage(), failure);
+			return;
+		}
+		this.schedule.add(holder, System.nanoTime() + retryIn, true);
+	}
+
+	private static void lose(Acquisition holder, String reason, @Nullable Throwable cause) {
+		KeyLane lane = holder.lane();
+		if (lane != null) {
+			lane.lose(holder, reason, cause);
 		}
 	}
 

@@ -20,10 +20,15 @@ import java.util.Objects;
  * their turn beyond one critical section.
  * @param maxLocalHandOffs how many in-memory hand-offs one backend lease may see, at most
  * {@value #MAX_LOCAL_HAND_OFFS}
+ * @param workerThreads how many threads run backend calls no caller waits on (attempts woken by a
+ * release, renewals, give-backs); a fixed number, whatever the number of locks
+ * @param workQueueCapacity how many such calls may wait for a worker; beyond it a request fails
+ * and a renewal that cannot be queued reports its lease lost
  * @since 1.0.0
  */
 public record LockSettings(Duration defaultWaitTime, int maxWaitersPerKey, Duration retryInitialInterval,
-		Duration retryMaxInterval, Duration localHandOffWindow, int maxLocalHandOffs) {
+		Duration retryMaxInterval, Duration localHandOffWindow, int maxLocalHandOffs, int workerThreads,
+		int workQueueCapacity) {
 
 	/**
 	 * The most in-memory hand-offs per lease: each adds one to the fencing token, which must stay
@@ -33,10 +38,11 @@ public record LockSettings(Duration defaultWaitTime, int maxWaitersPerKey, Durat
 
 	/**
 	 * The defaults: wait 10s, 1000 waiters per key, retry back-off from 20ms to 1s, in-memory
-	 * hand-offs for 2ms after each backend grant, at most 32 of them.
+	 * hand-offs for 2ms after each backend grant, at most 32 of them, 4 worker threads with up to
+	 * 100,000 queued calls.
 	 */
 	public static final LockSettings DEFAULTS = new LockSettings(Duration.ofSeconds(10), 1000, Duration.ofMillis(20),
-			Duration.ofSeconds(1), Duration.ofMillis(2), 32);
+			Duration.ofSeconds(1), Duration.ofMillis(2), 32, 4, 100_000);
 
 	public LockSettings {
 		Objects.requireNonNull(defaultWaitTime, "'defaultWaitTime' must not be null");
@@ -60,6 +66,25 @@ public record LockSettings(Duration defaultWaitTime, int maxWaitersPerKey, Durat
 			throw new IllegalArgumentException("maxLocalHandOffs must be between 0 and " + MAX_LOCAL_HAND_OFFS
 					+ ", got " + maxLocalHandOffs);
 		}
+		if (workerThreads < 1 || workQueueCapacity < 1) {
+			throw new IllegalArgumentException("workerThreads and workQueueCapacity must be at least 1, got "
+					+ workerThreads + " and " + workQueueCapacity);
+		}
+	}
+
+	/**
+	 * Settings with the default thread sizes.
+	 * @param defaultWaitTime how long {@link LockManager#lock(String, Duration)} waits
+	 * @param maxWaitersPerKey requests per key and process that may wait
+	 * @param retryInitialInterval the first fallback retry delay
+	 * @param retryMaxInterval the longest fallback retry delay
+	 * @param localHandOffWindow how long after a backend grant the lease may be handed on in memory
+	 * @param maxLocalHandOffs how many in-memory hand-offs one lease may see
+	 */
+	public LockSettings(Duration defaultWaitTime, int maxWaitersPerKey, Duration retryInitialInterval,
+			Duration retryMaxInterval, Duration localHandOffWindow, int maxLocalHandOffs) {
+		this(defaultWaitTime, maxWaitersPerKey, retryInitialInterval, retryMaxInterval, localHandOffWindow,
+				maxLocalHandOffs, 4, 100_000);
 	}
 
 	/**
@@ -82,7 +107,7 @@ public record LockSettings(Duration defaultWaitTime, int maxWaitersPerKey, Durat
 	 */
 	public LockSettings withDefaultWaitTime(Duration waitTime) {
 		return new LockSettings(waitTime, this.maxWaitersPerKey, this.retryInitialInterval, this.retryMaxInterval,
-				this.localHandOffWindow, this.maxLocalHandOffs);
+				this.localHandOffWindow, this.maxLocalHandOffs, this.workerThreads, this.workQueueCapacity);
 	}
 
 	/**
@@ -92,7 +117,7 @@ public record LockSettings(Duration defaultWaitTime, int maxWaitersPerKey, Durat
 	 */
 	public LockSettings withMaxWaitersPerKey(int maxWaiters) {
 		return new LockSettings(this.defaultWaitTime, maxWaiters, this.retryInitialInterval, this.retryMaxInterval,
-				this.localHandOffWindow, this.maxLocalHandOffs);
+				this.localHandOffWindow, this.maxLocalHandOffs, this.workerThreads, this.workQueueCapacity);
 	}
 
 	/**
@@ -103,7 +128,7 @@ public record LockSettings(Duration defaultWaitTime, int maxWaitersPerKey, Durat
 	 */
 	public LockSettings withRetryIntervals(Duration initial, Duration max) {
 		return new LockSettings(this.defaultWaitTime, this.maxWaitersPerKey, initial, max, this.localHandOffWindow,
-				this.maxLocalHandOffs);
+				this.maxLocalHandOffs, this.workerThreads, this.workQueueCapacity);
 	}
 
 	/**
@@ -114,7 +139,18 @@ public record LockSettings(Duration defaultWaitTime, int maxWaitersPerKey, Durat
 	 */
 	public LockSettings withLocalHandOffs(Duration window, int maxHandOffs) {
 		return new LockSettings(this.defaultWaitTime, this.maxWaitersPerKey, this.retryInitialInterval,
-				this.retryMaxInterval, window, maxHandOffs);
+				this.retryMaxInterval, window, maxHandOffs, this.workerThreads, this.workQueueCapacity);
+	}
+
+	/**
+	 * These settings with other thread sizes.
+	 * @param workers how many worker threads run background backend calls
+	 * @param queueCapacity how many such calls may wait for a worker
+	 * @return new settings
+	 */
+	public LockSettings withWorkerThreads(int workers, int queueCapacity) {
+		return new LockSettings(this.defaultWaitTime, this.maxWaitersPerKey, this.retryInitialInterval,
+				this.retryMaxInterval, this.localHandOffWindow, this.maxLocalHandOffs, workers, queueCapacity);
 	}
 
 }

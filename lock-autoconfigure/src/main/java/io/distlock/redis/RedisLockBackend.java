@@ -3,7 +3,9 @@ package io.distlock.redis;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -12,6 +14,7 @@ import io.distlock.core.spi.AcquireOutcome;
 import io.distlock.core.spi.LockBackend;
 import io.distlock.core.spi.ReleaseOutcome;
 import io.distlock.core.spi.ReleaseWatch;
+import io.distlock.core.spi.RenewalOutcome;
 
 /**
  * Locks as Redis hashes, one key per lock and every script on that one key (so one hash slot on
@@ -51,6 +54,11 @@ final class RedisLockBackend implements LockBackend {
 		PubSubSelection pubSub = PubSubSelection.select(connectionFactory, this.keyPrefix + "__distlock__:" + id);
 		this.publishCommand = pubSub.publishCommand();
 		this.subscriber = pubSub.notifications();
+	}
+
+	@Override
+	public void start() {
+		this.subscriber.start();
 	}
 
 	@Override
@@ -103,6 +111,33 @@ final class RedisLockBackend implements LockBackend {
 	@Override
 	public boolean renew(String key, String owner, Duration ttl) {
 		return this.scripts.run(LockScript.RENEW, redisKey(key), bytes(owner), millis(ttl)) == 1;
+	}
+
+	/**
+	 * Pipelined: one round trip per Redis node for the whole batch. With replica acknowledgements
+	 * each renewal is followed by its own {@code WAIT}, and one too few replicas acknowledged counts
+	 * as {@link RenewalOutcome#UNACKNOWLEDGED}.
+	 */
+	@Override
+	public List<RenewalOutcome> renewAll(List<Renewal> renewals) {
+		List<byte[][]> calls = new ArrayList<>(renewals.size());
+		for (Renewal renewal : renewals) {
+			calls.add(new byte[][] { redisKey(renewal.key()), bytes(renewal.owner()), millis(renewal.ttl()) });
+		}
+		List<RenewalOutcome> outcomes = new ArrayList<>(renewals.size());
+		if (this.acknowledged != null) {
+			for (byte[][] call : calls) {
+				AcknowledgedScripts.Acknowledged outcome = this.acknowledged.run(LockScript.RENEW, call[0], call[1],
+						call[2]);
+				outcomes.add((outcome.reply() != 1) ? RenewalOutcome.REFUSED
+						: (outcome.replicas() < this.replicaAcks) ? RenewalOutcome.UNACKNOWLEDGED : RenewalOutcome.RENEWED);
+			}
+			return outcomes;
+		}
+		for (long reply : this.scripts.runAll(LockScript.RENEW, calls)) {
+			outcomes.add((reply == 1) ? RenewalOutcome.RENEWED : RenewalOutcome.REFUSED);
+		}
+		return outcomes;
 	}
 
 	@Override

@@ -16,6 +16,12 @@ interface ReleaseNotifications extends AutoCloseable {
 	 */
 	ReleaseWatch watch(String channel, Runnable onRelease);
 
+	/**
+	 * Starts the threads that keep the subscriptions; idempotent. Those created on demand need no start.
+	 */
+	default void start() {
+	}
+
 	@Override
 	void close();
 

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -51,6 +52,8 @@ final class ReleaseSubscriber implements ReleaseNotifications {
 
 	private final CountDownLatch stopped = new CountDownLatch(1);
 
+	private final AtomicBoolean started = new AtomicBoolean();
+
 	private volatile @Nullable Subscription subscription;
 
 	private volatile @Nullable RedisConnection connection;
@@ -62,7 +65,13 @@ final class ReleaseSubscriber implements ReleaseNotifications {
 		this.controlChannel = controlChannel.getBytes(StandardCharsets.UTF_8);
 		this.thread = new Thread(this::subscribeUntilClosed, "distlock-subscriber");
 		this.thread.setDaemon(true);
-		this.thread.start();
+	}
+
+	@Override
+	public void start() {
+		if (this.started.compareAndSet(false, true)) {
+			this.thread.start();
+		}
 	}
 
 	@Override
@@ -183,6 +192,9 @@ final class ReleaseSubscriber implements ReleaseNotifications {
 		}
 		finally {
 			this.subscriptionLock.unlock();
+		}
+		if (!this.started.get()) {
+			return;
 		}
 		this.thread.interrupt();
 		try {

@@ -1,10 +1,16 @@
 package io.distlock.redis;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Runs lock scripts by digest ({@code EVALSHA}) and sends the body only when Redis does not know
@@ -23,7 +29,45 @@ final class ScriptRunner {
 	}
 
 	long run(LockScript script, byte[] key, byte[]... args) {
-		byte[][] keysAndArgs = keysAndArgs(key, args);
+		return run(script, keysAndArgs(key, args));
+	}
+
+	/**
+	 * Runs the script once per call, pipelined on the factory's client (grouped by node on a
+	 * cluster): one round trip per node. A call the pipeline could not complete (a script cache
+	 * flushed, a slot that moved) is run again on its own.
+	 * @param script the script
+	 * @param calls each call's key followed by its arguments
+	 * @return each call's reply, in order
+	 */
+	long[] runAll(LockScript script, List<byte[][]> calls) {
+		long[] replies = new long[calls.size()];
+		UnifiedJedis client = (this.pooled != null && calls.size() > 1) ? this.pooled.client() : null;
+		if (client == null) {
+			for (int i = 0; i < replies.length; i++) {
+				replies[i] = run(script, calls.get(i));
+			}
+			return replies;
+		}
+		List<Response<Object>> responses = new ArrayList<>(calls.size());
+		try (AbstractPipeline pipeline = client.pipelined()) {
+			for (byte[][] call : calls) {
+				responses.add(pipeline.evalsha(script.sha1(), 1, call));
+			}
+			pipeline.sync();
+		}
+		for (int i = 0; i < replies.length; i++) {
+			try {
+				replies[i] = toLong(responses.get(i).get());
+			}
+			catch (JedisDataException ex) {
+				replies[i] = run(script, calls.get(i));
+			}
+		}
+		return replies;
+	}
+
+	private long run(LockScript script, byte[][] keysAndArgs) {
 		UnifiedJedis client = (this.pooled != null) ? this.pooled.client() : null;
 		if (client != null) {
 			try {

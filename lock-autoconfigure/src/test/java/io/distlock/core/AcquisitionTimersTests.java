@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the two timers of an {@link Acquisition}: the wait deadline and the lease timer
- * (renewal or expiry). Arming one never cancels the other, in whichever order a grant and the
- * arming of the deadline happen.
+ * Tests for the wait deadline of an {@link Acquisition}: a deadline armed after the grant is
+ * cancelled at once, and one armed while waiting stays armed. What cancels it as a request moves
+ * on is tested through the engine.
  */
 class AcquisitionTimersTests {
 
@@ -26,45 +26,23 @@ class AcquisitionTimersTests {
 	}
 
 	@Test
-	void deadlineArmedAfterTheGrantLeavesTheLeaseTimerRunningAndIsCancelledItself() {
+	void deadlineArmedAfterTheGrantIsCancelledItself() {
 		Acquisition acquisition = waitingAcquisition();
-		assertThat(acquisition.claim(1, System.nanoTime())).isTrue();
-		ScheduledFuture<?> renewal = later();
-		acquisition.setLeaseTimer(renewal);
+		acquisition.state().grant(1, System.nanoTime());
 		ScheduledFuture<?> deadline = later();
 		acquisition.armWaitDeadline(deadline);
-		assertThat(renewal.isCancelled()).as("renewal timer").isFalse();
 		assertThat(deadline.isCancelled()).as("deadline of a granted request").isTrue();
 	}
 
 	@Test
-	void grantCancelsTheDeadlineArmedWhileWaiting() {
+	void deadlineArmedWhileWaitingStaysArmedUntilCancelled() {
 		Acquisition acquisition = waitingAcquisition();
 		ScheduledFuture<?> deadline = later();
 		acquisition.armWaitDeadline(deadline);
-		assertThat(deadline.isCancelled()).isFalse();
 		assertThat(acquisition.deadlineArmed()).isTrue();
-		assertThat(acquisition.claim(1, System.nanoTime())).isTrue();
+		assertThat(deadline.isCancelled()).isFalse();
+		acquisition.cancelWaitDeadline();
 		assertThat(deadline.isCancelled()).isTrue();
-	}
-
-	@Test
-	void endingTheWaitCancelsTheDeadline() {
-		Acquisition acquisition = waitingAcquisition();
-		ScheduledFuture<?> deadline = later();
-		acquisition.armWaitDeadline(deadline);
-		assertThat(acquisition.end(LockStatus.TIMED_OUT)).isTrue();
-		assertThat(deadline.isCancelled()).isTrue();
-	}
-
-	@Test
-	void releaseCancelsTheLeaseTimer() {
-		Acquisition acquisition = waitingAcquisition();
-		acquisition.claim(1, System.nanoTime());
-		ScheduledFuture<?> renewal = later();
-		acquisition.setLeaseTimer(renewal);
-		assertThat(acquisition.markReleased()).isEqualTo(Acquisition.Phase.HELD);
-		assertThat(renewal.isCancelled()).isTrue();
 	}
 
 	private ScheduledFuture<?> later() {
@@ -74,7 +52,7 @@ class AcquisitionTimersTests {
 
 	private static Acquisition waitingAcquisition() {
 		LockRequest request = LockRequest.of("timers", Duration.ofSeconds(30));
-		// The manager is only needed by handle methods these tests do not call.
+		// The engine is only needed by handle methods these tests do not call.
 		return new Acquisition(null, request, "owner", LockListener.NO_OP.requested(request));
 	}
 

@@ -1,6 +1,8 @@
 package io.distlock.core.spi;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -86,6 +88,23 @@ public interface LockBackend extends AutoCloseable {
 	boolean renew(String key, String owner, Duration ttl);
 
 	/**
+	 * Renews many leases at once, in as few round trips as the backend allows (the engine batches
+	 * the leases due together). Each renewal is owner-checked on its own: a refused one affects no
+	 * other. The default renews one by one.
+	 * @param renewals the leases to renew
+	 * @return one outcome per renewal, in the same order
+	 * @throws RuntimeException when the batch failed as a whole: no renewal is known to have happened
+	 */
+	default List<RenewalOutcome> renewAll(List<Renewal> renewals) {
+		List<RenewalOutcome> outcomes = new ArrayList<>(renewals.size());
+		for (Renewal renewal : renewals) {
+			outcomes.add(renew(renewal.key(), renewal.owner(), renewal.ttl()) ? RenewalOutcome.RENEWED
+					: RenewalOutcome.REFUSED);
+		}
+		return outcomes;
+	}
+
+	/**
 	 * Starts watching for releases of {@code key} by other processes. {@code onRelease} runs
 	 * (on any thread, and must not block) after each such release, and also whenever
 	 * notifications may have been missed, for example after the backend reconnected.
@@ -100,6 +119,13 @@ public interface LockBackend extends AutoCloseable {
 	 * @throws RuntimeException the backend's failure when it cannot
 	 */
 	void check();
+
+	/**
+	 * Starts the threads the backend needs, before any lock operation; called once, by the
+	 * engine's own start. A backend that starts nothing does nothing.
+	 */
+	default void start() {
+	}
 
 	/**
 	 * Starts reporting connection changes that affect held locks to {@code events}; called once,
@@ -124,6 +150,17 @@ public interface LockBackend extends AutoCloseable {
 	 * @since 1.0.0
 	 */
 	record HandOff(String owner, Duration ttl) {
+	}
+
+	/**
+	 * One lease to renew in a batch.
+	 *
+	 * @param key the lock key
+	 * @param owner the owner token the lease is held by
+	 * @param ttl the new lease
+	 * @since 1.0.0
+	 */
+	record Renewal(String key, String owner, Duration ttl) {
 	}
 
 }
