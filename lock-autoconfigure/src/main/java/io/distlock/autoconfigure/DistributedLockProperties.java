@@ -67,6 +67,8 @@ public class DistributedLockProperties {
 
 	private final ZooKeeper zookeeper = new ZooKeeper();
 
+	private final Threads threads = new Threads();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -143,13 +145,18 @@ public class DistributedLockProperties {
 		return this.localHandOff;
 	}
 
+	public Threads getThreads() {
+		return this.threads;
+	}
+
 	/**
 	 * The lock manager settings these properties give.
 	 * @return the settings
 	 */
 	public LockSettings lockSettings() {
 		return new LockSettings(this.defaultWaitTime, this.maxWaitersPerKey, this.retry.getInitialInterval(),
-				this.retry.getMaxInterval(), this.localHandOff.getWindow(), this.localHandOff.getMaxCount());
+				this.retry.getMaxInterval(), this.localHandOff.getWindow(), this.localHandOff.getMaxCount(),
+				this.threads.getWorkers(), this.threads.getQueueCapacity());
 	}
 
 	public ZooKeeper getZookeeper() {
@@ -161,6 +168,51 @@ public class DistributedLockProperties {
 			throw new IllegalArgumentException("distlock." + property + " must be at least 1ms, got " + duration);
 		}
 		return duration;
+	}
+
+	/**
+	 * The lock engine's own threads: besides these, one timer thread and one notifier thread
+	 * (which completes futures and runs listeners off the engine), whatever the number of locks.
+	 *
+	 * @since 1.0.0
+	 */
+	public static class Threads {
+
+		/**
+		 * Worker threads for backend calls no caller waits on: attempts woken by a release,
+		 * batched renewals, give-backs. Callers that wait make their own calls. At least 1.
+		 */
+		private int workers = 4;
+
+		/**
+		 * Backend calls that may queue for a worker; beyond it a request fails at once and a
+		 * renewal that cannot be queued reports its lease lost. At least 1.
+		 */
+		private int queueCapacity = 100_000;
+
+		public int getWorkers() {
+			return this.workers;
+		}
+
+		public void setWorkers(int workers) {
+			this.workers = atLeastOne(workers, "threads.workers");
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = atLeastOne(queueCapacity, "threads.queue-capacity");
+		}
+
+		private static int atLeastOne(int value, String property) {
+			if (value < 1) {
+				throw new IllegalArgumentException("distlock." + property + " must be at least 1, got " + value);
+			}
+			return value;
+		}
+
 	}
 
 	/**

@@ -110,11 +110,15 @@ final class LaneIo implements LaneActions {
 		RequestState state = holder.state();
 		long sentAt = System.nanoTime();
 		ReleaseOutcome outcome;
+		// A holder may unlock on an interrupted thread (an interrupt after the grant keeps the lock):
+		// the release must still reach the backend, and the flag is set again afterwards.
+		boolean interrupted = Thread.interrupted();
 		try {
 			outcome = this.backend.release(lane.key, state.leaseOwner(), state.token(),
 					(next != null) ? new LockBackend.HandOff(next.state().owner(), next.request().ttl()) : null);
 		}
 		catch (RuntimeException ex) {
+			restoreInterrupt(interrupted);
 			lane.releaseEnded(next);
 			releaseUnknown(holder);
 			if (byHolder) {
@@ -123,7 +127,14 @@ final class LaneIo implements LaneActions {
 			logger.debug("Could not give back lock '{}'; it expires within its ttl", lane.key, ex);
 			return;
 		}
+		restoreInterrupt(interrupted);
 		lane.released(holder, next, outcome, sentAt, byHolder);
+	}
+
+	private static void restoreInterrupt(boolean interrupted) {
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**
@@ -132,6 +143,7 @@ final class LaneIo implements LaneActions {
 	 */
 	void keepUntil(KeyLane lane, Acquisition holder, Duration delay) {
 		RuntimeException failure = null;
+		boolean interrupted = Thread.interrupted();
 		try {
 			if (!this.backend.renew(lane.key, holder.state().leaseOwner(), delay)) {
 				holder.state().reportLostBeforeRelease();
@@ -140,6 +152,7 @@ final class LaneIo implements LaneActions {
 		catch (RuntimeException ex) {
 			failure = ex;
 		}
+		restoreInterrupt(interrupted);
 		lane.releaseEnded(null);
 		if (failure != null) {
 			throw new LockException("Could not keep lock '" + lane.key + "' for " + delay + "; it expires within its ttl",

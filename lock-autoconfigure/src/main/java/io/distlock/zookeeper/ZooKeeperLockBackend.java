@@ -133,13 +133,37 @@ final class ZooKeeperLockBackend implements LockBackend {
 			.forPath(this.paths.node(key));
 		if (stat.getCzxid() == 0) {
 			// Protected mode found the node after a lost reply, without its stat.
-			stat = Objects.requireNonNull(this.client.checkExists().forPath(path), "created node " + path);
+			stat = statOfCreated(path);
 		}
 		Contender contender = new Contender(key, path, stat.getCzxid(), stat.getEphemeralOwner(),
 				(event) -> wake(key));
 		contender.attemptedBy(owner);
 		this.contenders.put(key, contender);
 		return contender;
+	}
+
+	/**
+	 * The stat of a node this process just created. If it cannot be read, the node is deleted
+	 * (guaranteed: Curator goes on deleting it in the background) before the failure is thrown, so
+	 * an unregistered node never blocks the key for the rest of the session.
+	 */
+	private Stat statOfCreated(String path) throws Exception {
+		try {
+			Stat stat = this.client.checkExists().forPath(path);
+			if (stat == null) {
+				throw new LockException("The node " + path + " vanished right after it was created");
+			}
+			return stat;
+		}
+		catch (Exception ex) {
+			try {
+				this.client.delete().guaranteed().forPath(path);
+			}
+			catch (Exception deleteFailure) {
+				ex.addSuppressed(deleteFailure);
+			}
+			throw ex;
+		}
 	}
 
 	@Override
@@ -173,6 +197,13 @@ final class ZooKeeperLockBackend implements LockBackend {
 		}
 		catch (KeeperException.NoNodeException ex) {
 			return false;
+		}
+		catch (InterruptedException ex) {
+			// The caller was interrupted mid-call (it may unlock on an interrupted thread): the node
+			// is deleted in the background instead, and the flag stays set.
+			Thread.currentThread().interrupt();
+			this.client.delete().guaranteed().inBackground().forPath(contender.path);
+			return true;
 		}
 	}
 
