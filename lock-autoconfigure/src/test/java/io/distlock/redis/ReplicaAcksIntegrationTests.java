@@ -1,6 +1,7 @@
 package io.distlock.redis;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@code distlock.redis.replica-acks}: acquisitions count only once a replica has
- * acknowledged them, on a primary with one replica and on a cluster shard with one replica.
+ * acknowledged them, on a primary with one replica and on a cluster shard with one replica, and a
+ * renewal no replica acknowledged does not extend the lease this process counts on.
  */
 class ReplicaAcksIntegrationTests {
 
@@ -50,6 +52,40 @@ class ReplicaAcksIntegrationTests {
 			JedisConnectionFactory connections = PubSubSelectionIntegrationTests.clusterConnections(cluster.addresses());
 			try {
 				assertAcknowledgedAcquisition(connections, cluster.primaries().get(0), cluster.replicas().get(0));
+			}
+			finally {
+				connections.destroy();
+			}
+		}
+	}
+
+	@Test
+	void aRenewalNoReplicaAcknowledgedDoesNotExtendTheLease() throws Exception {
+		try (RedisServer primary = RedisServer.start();
+				RedisServer replica = RedisServer.start(
+						RedisOptions.defaults().with("replicaof", primary.host(), Integer.toString(primary.port())))) {
+			awaitInSync(replica);
+			JedisConnectionFactory connections = TestRedis.connectionFactory(primary.host(), primary.port());
+			try (RedisLockManager locks = new RedisLockManager(connections, ONE_ACK, LockSettings.DEFAULTS,
+					LockListener.NO_OP)) {
+				Duration ttl = Duration.ofMillis(900);
+				LockHandle held = locks.lock("renewed", ttl);
+				assertThat(held.await().status()).isEqualTo(LockStatus.ACQUIRED);
+				Thread.sleep(ttl.toMillis() * 2);
+				assertThat(held.isHeld()).as("renewed while the replica acknowledges").isTrue();
+				replica.pause();
+				long pausedAt = System.nanoTime();
+				try {
+					held.leaseLost().get(ttl.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
+					Duration lostAfter = Duration.ofNanos(System.nanoTime() - pausedAt);
+					// The last acknowledged renewal was at most ttl / 3 before the pause, so its lease ended
+					// within ttl of it; the loss is known by then, give or take one WAIT timeout.
+					assertThat(lostAfter).isLessThanOrEqualTo(ttl.plus(ACK_TIMEOUT).plusMillis(100));
+					assertThat(held.isHeld()).isFalse();
+				}
+				finally {
+					replica.resume();
+				}
 			}
 			finally {
 				connections.destroy();
