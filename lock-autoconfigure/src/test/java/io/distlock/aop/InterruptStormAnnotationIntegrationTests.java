@@ -1,6 +1,5 @@
 package io.distlock.aop;
 
-import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,6 @@ import io.distlock.testsupport.RedisExtension;
  * call hangs or throws anything but {@code LockNotAcquiredException}, and nothing is left held.
  */
 class InterruptStormAnnotationIntegrationTests {
-
-	private static final Duration SETTLE = Duration.ofSeconds(3);
 
 	@RegisterExtension
 	static final RedisExtension redis = new RedisExtension();
@@ -49,8 +46,8 @@ class InterruptStormAnnotationIntegrationTests {
 				}
 			});
 			RedisLockManager locks = context.getBean(RedisLockManager.class);
-			tally.settle("keys in Redis", SETTLE, redis.server()::dbSize)
-				.settle("keys with local state", SETTLE, locks::activeKeys)
+			tally.settle("keys in Redis", Storm.SETTLE, redis.server()::dbSize)
+				.settle("keys with local state", Storm.SETTLE, locks::activeKeys)
 				.report("annotation")
 				.assertNoViolations();
 		});

@@ -51,8 +51,6 @@ class ReactiveCancelStormIntegrationTests {
 
 	private static final long MAX_CANCEL_DELAY_NANOS = 2_000_000;
 
-	private static final Duration SETTLE = Duration.ofSeconds(3);
-
 	/**
 	 * How long the subscriptions may take to end: well past the method's wait of 20s, so that
 	 * one stuck behind a leaked lock or a lost wake-up ends as timed out rather than not at all.
@@ -112,7 +110,7 @@ class ReactiveCancelStormIntegrationTests {
 			for (int i = 0; i < KEYS; i++) {
 				String key = "storm:k" + i;
 				tallies.get(i)
-					.settle("its key in Redis", SETTLE, () -> probe.exists(key) ? 1 : 0)
+					.settle("its key in Redis", Storm.SETTLE, () -> probe.exists(key) ? 1 : 0)
 					.report("reactive " + key);
 			}
 			assertThat(allEnded).as("every subscription ended, %s left; locks here: %s", ended.getCount(), stillHere)
@@ -121,8 +119,8 @@ class ReactiveCancelStormIntegrationTests {
 				tally.assertNoViolations();
 				assertThat(tally.outcomes(LockStatus.TIMED_OUT)).as("timed out: %s", tally).isZero();
 			}
-			assertThat(Storm.settle(SETTLE, redis.server()::dbSize)).as("keys in Redis").isZero();
-			assertThat(Storm.settle(SETTLE, locks::activeKeys)).as("keys with local state").isZero();
+			assertThat(Storm.settle(Storm.SETTLE, redis.server()::dbSize)).as("keys in Redis").isZero();
+			assertThat(Storm.settle(Storm.SETTLE, locks::activeKeys)).as("keys with local state").isZero();
 			assertThat(BlockingCalls.reported()).isEmpty();
 		});
 	}

@@ -32,6 +32,17 @@ public final class Storm {
 	/** How long a worker may still take to end its last call once the storm stopped. */
 	public static final Duration CALL_BOUND = Duration.ofSeconds(20);
 
+	/** How long a storm waits for what it left behind to go. */
+	public static final Duration SETTLE = Duration.ofSeconds(3);
+
+	/** How many threads the storms call the lock from. */
+	public static final int WORKERS = 8;
+
+	/** The storms' request: one key, a lease longer than {@link #SETTLE}, so that a lock leaked unrenewed is still seen. */
+	public static final LockRequest ONE_KEY = LockRequest.of("storm", Duration.ofSeconds(10))
+		.withWaitTime(Duration.ofSeconds(5))
+		.withName("storm");
+
 	private static final long MAX_PAUSE_NANOS = 2_000_000;
 
 	private final int workers;

@@ -1,11 +1,9 @@
 package io.distlock.redis;
 
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.distlock.core.LockRequest;
 import io.distlock.core.Storm;
 import io.distlock.core.Storm.Tally;
 import io.distlock.testsupport.RedisExtension;
@@ -18,15 +16,6 @@ import io.distlock.testsupport.RedisExtension;
  */
 class InterruptStormIntegrationTests {
 
-	private static final int WORKERS = 8;
-
-	/** A lease longer than {@link #SETTLE}, so that a lock leaked unrenewed is still seen. */
-	private static final LockRequest REQUEST = LockRequest.of("storm", Duration.ofSeconds(10))
-		.withWaitTime(Duration.ofSeconds(5))
-		.withName("storm");
-
-	private static final Duration SETTLE = Duration.ofSeconds(3);
-
 	@RegisterExtension
 	static final RedisExtension redis = new RedisExtension();
 
@@ -36,7 +25,7 @@ class InterruptStormIntegrationTests {
 	@Test
 	void interruptedAwaitNeverRunsUnlockedAndLeavesNothingHeld() throws Exception {
 		RedisLockManager locks = this.fixture.manager();
-		Tally tally = Storm.of(WORKERS).interrupting(Storm.awaiting(locks, REQUEST));
+		Tally tally = Storm.of(Storm.WORKERS).interrupting(Storm.awaiting(locks, Storm.ONE_KEY));
 		countLeftovers(locks, tally);
 		tally.report("redis await").assertNoViolations();
 	}
@@ -44,7 +33,7 @@ class InterruptStormIntegrationTests {
 	@Test
 	void interruptedAcquireNeverRunsUnlockedAndLeavesNothingHeld() throws Exception {
 		RedisLockManager locks = this.fixture.manager();
-		Tally tally = Storm.of(WORKERS).interrupting(Storm.acquiring(locks, REQUEST));
+		Tally tally = Storm.of(Storm.WORKERS).interrupting(Storm.acquiring(locks, Storm.ONE_KEY));
 		countLeftovers(locks, tally);
 		tally.report("redis acquire").assertNoViolations();
 	}
@@ -52,14 +41,14 @@ class InterruptStormIntegrationTests {
 	@Test
 	void cancellingHandlesInFlightNeverOverlapsAndLeavesNothingHeld() throws Exception {
 		RedisLockManager locks = this.fixture.manager();
-		Tally tally = Storm.of(WORKERS).cancelling(Storm.awaiting(locks, REQUEST));
+		Tally tally = Storm.of(Storm.WORKERS).cancelling(Storm.awaiting(locks, Storm.ONE_KEY));
 		countLeftovers(locks, tally);
 		tally.report("redis cancel").assertNoViolations();
 	}
 
 	private static void countLeftovers(RedisLockManager locks, Tally tally) throws Exception {
-		tally.settle("keys in Redis", SETTLE, redis.server()::dbSize)
-			.settle("keys with local state", SETTLE, locks::activeKeys);
+		tally.settle("keys in Redis", Storm.SETTLE, redis.server()::dbSize)
+			.settle("keys with local state", Storm.SETTLE, locks::activeKeys);
 	}
 
 }

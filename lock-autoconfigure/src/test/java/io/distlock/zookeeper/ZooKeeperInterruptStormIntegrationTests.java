@@ -1,12 +1,10 @@
 package io.distlock.zookeeper;
 
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.distlock.core.LockListener;
-import io.distlock.core.LockRequest;
 import io.distlock.core.LockSettings;
 import io.distlock.core.Storm;
 import io.distlock.core.Storm.Call;
@@ -22,28 +20,20 @@ class ZooKeeperInterruptStormIntegrationTests {
 
 	private static final String BASE = "/distlock";
 
-	private static final int WORKERS = 8;
-
-	private static final LockRequest REQUEST = LockRequest.of("storm", Duration.ofSeconds(10))
-		.withWaitTime(Duration.ofSeconds(5))
-		.withName("storm");
-
-	private static final Duration SETTLE = Duration.ofSeconds(3);
-
 	@RegisterExtension
 	static final ZooKeeperServerExtension zookeeper = new ZooKeeperServerExtension();
 
 	@Test
 	void interruptedAwaitNeverRunsUnlockedAndLeavesNothingHeld() throws Exception {
 		try (TestZooKeeper.Manager manager = manager()) {
-			storm(manager.locks(), Storm.awaiting(manager.locks(), REQUEST), "zookeeper await");
+			storm(manager.locks(), Storm.awaiting(manager.locks(), Storm.ONE_KEY), "zookeeper await");
 		}
 	}
 
 	@Test
 	void interruptedAcquireNeverRunsUnlockedAndLeavesNothingHeld() throws Exception {
 		try (TestZooKeeper.Manager manager = manager()) {
-			storm(manager.locks(), Storm.acquiring(manager.locks(), REQUEST), "zookeeper acquire");
+			storm(manager.locks(), Storm.acquiring(manager.locks(), Storm.ONE_KEY), "zookeeper acquire");
 		}
 	}
 
@@ -53,9 +43,9 @@ class ZooKeeperInterruptStormIntegrationTests {
 	}
 
 	private static void storm(ZooKeeperLockManager locks, Call call, String name) throws Exception {
-		Tally tally = Storm.of(WORKERS).interrupting(call);
-		tally.settle("lock nodes in ZooKeeper", SETTLE, () -> zookeeper.lockNodes(BASE))
-			.settle("keys with local state", SETTLE, locks::activeKeys)
+		Tally tally = Storm.of(Storm.WORKERS).interrupting(call);
+		tally.settle("lock nodes in ZooKeeper", Storm.SETTLE, () -> zookeeper.lockNodes(BASE))
+			.settle("keys with local state", Storm.SETTLE, locks::activeKeys)
 			.report(name)
 			.assertNoViolations();
 	}
