@@ -27,8 +27,6 @@ final class AcknowledgedScripts {
 
 	private static final int MAX_REDIRECTS = 5;
 
-	private static final byte[] ONE = bytes("1");
-
 	private final RedisConnectionFactory connectionFactory;
 
 	private final byte[] replicas;
@@ -44,12 +42,12 @@ final class AcknowledgedScripts {
 	/**
 	 * Runs the script, then {@code WAIT}.
 	 * @param script the script
-	 * @param key its only key
-	 * @param args its arguments
+	 * @param key its first key, which routes the call on a cluster
+	 * @param keysAndArgs its other keys, if any, then its arguments
 	 * @return the script's reply and the number of replicas that acknowledged
 	 */
-	Acknowledged run(LockScript script, byte[] key, byte[]... args) {
-		byte[][] keysAndArgs = ScriptRunner.keysAndArgs(key, args);
+	Acknowledged run(LockScript script, byte[] key, byte[]... otherKeysAndArgs) {
+		byte[][] keysAndArgs = ScriptRunner.keysAndArgs(key, otherKeysAndArgs);
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			ClusterClient cluster = (connection instanceof RedisClusterConnection)
 					? ClusterClient.of(connection.getNativeConnection()) : null;
@@ -72,10 +70,10 @@ final class AcknowledgedScripts {
 			byte[][] keysAndArgs) {
 		connection.openPipeline();
 		if (withBody) {
-			connection.scriptingCommands().eval(script.body(), ReturnType.INTEGER, 1, keysAndArgs);
+			connection.scriptingCommands().eval(script.body(), ReturnType.INTEGER, script.keyCount(), keysAndArgs);
 		}
 		else {
-			connection.scriptingCommands().evalSha(script.sha1(), ReturnType.INTEGER, 1, keysAndArgs);
+			connection.scriptingCommands().evalSha(script.sha1(), ReturnType.INTEGER, script.keyCount(), keysAndArgs);
 		}
 		connection.execute("WAIT", this.replicas, this.timeout);
 		List<Object> replies = connection.closePipeline();
@@ -94,10 +92,10 @@ final class AcknowledgedScripts {
 					connection.sendCommand(Protocol.Command.ASKING);
 				}
 				if (withBody) {
-					connection.sendCommand(Protocol.Command.EVAL, prepend(script.body(), keysAndArgs));
+					connection.sendCommand(Protocol.Command.EVAL, prepend(script.body(), script, keysAndArgs));
 				}
 				else {
-					connection.sendCommand(Protocol.Command.EVALSHA, prepend(script.sha1(), keysAndArgs));
+					connection.sendCommand(Protocol.Command.EVALSHA, prepend(script.sha1(), script, keysAndArgs));
 				}
 				connection.sendCommand(Protocol.Command.WAIT, this.replicas, this.timeout);
 				replies = connection.getMany(asking ? 3 : 2);
@@ -131,10 +129,10 @@ final class AcknowledgedScripts {
 		}
 	}
 
-	private static byte[][] prepend(byte[] script, byte[][] keysAndArgs) {
+	private static byte[][] prepend(byte[] scriptOrDigest, LockScript script, byte[][] keysAndArgs) {
 		byte[][] all = new byte[keysAndArgs.length + 2][];
-		all[0] = script;
-		all[1] = ONE;
+		all[0] = scriptOrDigest;
+		all[1] = bytes(Integer.toString(script.keyCount()));
 		System.arraycopy(keysAndArgs, 0, all, 2, keysAndArgs.length);
 		return all;
 	}

@@ -10,33 +10,39 @@ import java.util.HexFormat;
 
 /**
  * A Lua script read once from this package's resources, with the SHA-1 digest Redis knows it
- * by.
+ * by and the number of keys it takes: the lock, then, for the scripts that give out fencing
+ * tokens, the fencing floor of its hash slot.
  */
 final class LockScript {
 
-	static final LockScript ACQUIRE = load("acquire.lua");
+	static final LockScript ACQUIRE = load("acquire.lua", 2);
 
-	static final LockScript RELEASE = load("release.lua");
+	static final LockScript RELEASE = load("release.lua", 2);
 
-	static final LockScript RENEW = load("renew.lua");
+	static final LockScript RENEW = load("renew.lua", 1);
 
-	static final LockScript ABANDON = load("abandon.lua");
+	static final LockScript ABANDON = load("abandon.lua", 1);
 
 	private final byte[] body;
 
 	private final byte[] sha1;
 
-	private LockScript(byte[] body) {
+	private final int keyCount;
+
+	private LockScript(byte[] body, byte[] sha1, int keyCount) {
 		this.body = body;
-		this.sha1 = HexFormat.of().formatHex(digest(body)).getBytes(StandardCharsets.US_ASCII);
+		this.sha1 = sha1;
+		this.keyCount = keyCount;
 	}
 
-	private static LockScript load(String name) {
+	private static LockScript load(String name, int keyCount) {
 		try (InputStream in = LockScript.class.getResourceAsStream(name)) {
 			if (in == null) {
 				throw new IllegalStateException("Lock script '" + name + "' is missing from the classpath");
 			}
-			return new LockScript(in.readAllBytes());
+			byte[] body = in.readAllBytes();
+			return new LockScript(body, HexFormat.of().formatHex(digest(body)).getBytes(StandardCharsets.US_ASCII),
+					keyCount);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not read lock script '" + name + "'", ex);
@@ -64,6 +70,21 @@ final class LockScript {
 	 */
 	byte[] sha1() {
 		return this.sha1;
+	}
+
+	/**
+	 * This script called with the lock's key only, without its slot's fencing floor: the scripts
+	 * then give out tokens from the key and the clock alone.
+	 */
+	LockScript lockKeyOnly() {
+		return new LockScript(this.body, this.sha1, 1);
+	}
+
+	/**
+	 * How many of a call's leading values are keys.
+	 */
+	int keyCount() {
+		return this.keyCount;
 	}
 
 }

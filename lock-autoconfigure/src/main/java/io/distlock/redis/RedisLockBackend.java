@@ -10,6 +10,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import io.distlock.core.LockSettings;
 import io.distlock.core.spi.AcquireOutcome;
 import io.distlock.core.spi.LockBackend;
 import io.distlock.core.spi.ReleaseOutcome;
@@ -17,12 +18,16 @@ import io.distlock.core.spi.ReleaseWatch;
 import io.distlock.core.spi.RenewalOutcome;
 
 /**
- * Locks as Redis hashes, one key per lock and every script on that one key (so one hash slot on
- * a cluster). The key lives only while the lock is held or reserved, so nothing is left behind.
+ * Locks as Redis hashes, one key per lock; every script runs on that key and, when it gives out
+ * a fencing token, on the fencing floor of the key's hash slot (see {@link FencingFloors}). A
+ * lock's key lives only while the lock is held or reserved; the floors, one per slot in use, are
+ * all that stays.
  */
 final class RedisLockBackend implements LockBackend {
 
 	private static final byte[] EMPTY = new byte[0];
+
+	private static final byte[] FLOOR_RESERVE = bytes(Integer.toString(LockSettings.MAX_LOCAL_HAND_OFFS));
 
 	private final ScriptRunner scripts;
 
@@ -36,6 +41,8 @@ final class RedisLockBackend implements LockBackend {
 
 	private final String keyPrefix;
 
+	private final FencingFloors floors;
+
 	private final byte[] processId;
 
 	private final byte[] fairHandOverWindow;
@@ -43,6 +50,7 @@ final class RedisLockBackend implements LockBackend {
 	RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockOptions options) {
 		this.scripts = new ScriptRunner(connectionFactory);
 		this.keyPrefix = options.keyPrefix();
+		this.floors = FencingFloors.of(connectionFactory, this.keyPrefix);
 		byte[] random = new byte[8];
 		new SecureRandom().nextBytes(random);
 		String id = HexFormat.of().formatHex(random);
@@ -64,10 +72,11 @@ final class RedisLockBackend implements LockBackend {
 	@Override
 	public AcquireOutcome tryAcquire(String key, String owner, Duration ttl, Duration waitRemaining) {
 		byte[] redisKey = redisKey(key);
-		byte[][] args = { bytes(owner), millis(ttl), this.processId, millis(waitRemaining) };
+		byte[][] args = { bytes(owner), millis(ttl), this.processId, millis(waitRemaining), FLOOR_RESERVE };
 		long reply;
 		if (this.acknowledged != null) {
-			AcknowledgedScripts.Acknowledged outcome = this.acknowledged.run(LockScript.ACQUIRE, redisKey, args);
+			AcknowledgedScripts.Acknowledged outcome = withFloor(LockScript.ACQUIRE, redisKey, args,
+					(script, keysAndArgs) -> this.acknowledged.run(script, redisKey, keysAndArgs));
 			reply = outcome.reply();
 			if (reply > 0 && outcome.replicas() < this.replicaAcks) {
 				// Too few copies to survive a failover: give the lock back and let the caller retry.
@@ -76,7 +85,8 @@ final class RedisLockBackend implements LockBackend {
 			}
 		}
 		else {
-			reply = this.scripts.run(LockScript.ACQUIRE, redisKey, args);
+			reply = withFloor(LockScript.ACQUIRE, redisKey, args,
+					(script, keysAndArgs) -> this.scripts.run(script, redisKey, keysAndArgs));
 		}
 		return (reply > 0) ? AcquireOutcome.acquired(reply) : AcquireOutcome.busy(Duration.ofMillis(-1 - reply));
 	}
@@ -85,9 +95,12 @@ final class RedisLockBackend implements LockBackend {
 	public ReleaseOutcome release(String key, String owner, long fencingToken, @Nullable HandOff handOff) {
 		// A hand-off inside the release script would be an acquisition no replica acknowledged.
 		HandOff next = (this.replicaAcks > 0) ? null : handOff;
-		long reply = this.scripts.run(LockScript.RELEASE, redisKey(key), bytes(owner), this.processId,
-				(next != null) ? bytes(next.owner()) : EMPTY, (next != null) ? millis(next.ttl()) : EMPTY,
-				this.fairHandOverWindow, this.publishCommand, bytes(Long.toString(fencingToken)));
+		byte[] redisKey = redisKey(key);
+		byte[][] args = { bytes(owner), this.processId, (next != null) ? bytes(next.owner()) : EMPTY,
+				(next != null) ? millis(next.ttl()) : EMPTY, this.fairHandOverWindow, this.publishCommand,
+				bytes(Long.toString(fencingToken)), FLOOR_RESERVE };
+		long reply = withFloor(LockScript.RELEASE, redisKey, args,
+				(script, keysAndArgs) -> this.scripts.run(script, redisKey, keysAndArgs));
 		if (reply > 0) {
 			return ReleaseOutcome.handedOff(reply);
 		}
@@ -95,8 +108,28 @@ final class RedisLockBackend implements LockBackend {
 	}
 
 	/**
-	 * Yes: tokens come from the server clock in microseconds, and a release that finds a token
-	 * at or beyond the clock keeps it as the floor until the clock has passed it.
+	 * Runs a script on the lock's key and its slot's fencing floor; while a cluster migrates the
+	 * slot and refuses the two keys ({@code TRYAGAIN}), on the lock's key alone, which follows the
+	 * migration as any single-key command does.
+	 */
+	private <T> T withFloor(LockScript script, byte[] redisKey, byte[][] args, ScriptCall<T> call) {
+		byte[][] floorAndArgs = new byte[args.length + 1][];
+		floorAndArgs[0] = this.floors.of(redisKey);
+		System.arraycopy(args, 0, floorAndArgs, 1, args.length);
+		try {
+			return call.run(script, floorAndArgs);
+		}
+		catch (RuntimeException ex) {
+			if (!ScriptRunner.isTryAgain(ex)) {
+				throw ex;
+			}
+			return call.run(script.lockKeyOnly(), args);
+		}
+	}
+
+	/**
+	 * Yes: each grant raises its slot's fencing floor past every token its lease's in-memory
+	 * hand-offs can reach ({@link LockSettings#MAX_LOCAL_HAND_OFFS}).
 	 */
 	@Override
 	public boolean handsOffInMemory() {
@@ -165,6 +198,14 @@ final class RedisLockBackend implements LockBackend {
 
 	private static byte[] bytes(String value) {
 		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** One way of running a script on the lock's key: plain or followed by {@code WAIT}. */
+	@FunctionalInterface
+	private interface ScriptCall<T> {
+
+		T run(LockScript script, byte[][] otherKeysAndArgs);
+
 	}
 
 }

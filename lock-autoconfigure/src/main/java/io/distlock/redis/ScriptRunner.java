@@ -28,8 +28,16 @@ final class ScriptRunner {
 		this.pooled = PooledScriptClient.find(connectionFactory);
 	}
 
-	long run(LockScript script, byte[] key, byte[]... args) {
-		return run(script, keysAndArgs(key, args));
+	/**
+	 * Runs the script once.
+	 * @param script the script
+	 * @param key its first key
+	 * @param keysAndArgs its other keys, if it takes more (see {@link LockScript#keyCount()}),
+	 * then its arguments
+	 * @return its reply
+	 */
+	long run(LockScript script, byte[] key, byte[]... keysAndArgs) {
+		return run(script, keysAndArgs(key, keysAndArgs));
 	}
 
 	/**
@@ -37,7 +45,7 @@ final class ScriptRunner {
 	 * cluster): one round trip per node. A call the pipeline could not complete (a script cache
 	 * flushed, a slot that moved) is run again on its own.
 	 * @param script the script
-	 * @param calls each call's key followed by its arguments
+	 * @param calls each call's keys followed by its arguments
 	 * @return each call's reply, in order
 	 */
 	long[] runAll(LockScript script, List<byte[][]> calls) {
@@ -52,7 +60,7 @@ final class ScriptRunner {
 		List<Response<Object>> responses = new ArrayList<>(calls.size());
 		try (AbstractPipeline pipeline = client.pipelined()) {
 			for (byte[][] call : calls) {
-				responses.add(pipeline.evalsha(script.sha1(), 1, call));
+				responses.add(pipeline.evalsha(script.sha1(), script.keyCount(), call));
 			}
 			pipeline.sync();
 		}
@@ -71,25 +79,26 @@ final class ScriptRunner {
 		UnifiedJedis client = (this.pooled != null) ? this.pooled.client() : null;
 		if (client != null) {
 			try {
-				return toLong(client.evalsha(script.sha1(), 1, keysAndArgs));
+				return toLong(client.evalsha(script.sha1(), script.keyCount(), keysAndArgs));
 			}
 			catch (RuntimeException ex) {
 				if (!isNoScript(ex)) {
 					throw ex;
 				}
-				return toLong(client.eval(script.body(), 1, keysAndArgs));
+				return toLong(client.eval(script.body(), script.keyCount(), keysAndArgs));
 			}
 		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			try {
-				return toLong(connection.scriptingCommands().evalSha(script.sha1(), ReturnType.INTEGER, 1,
+				return toLong(connection.scriptingCommands().evalSha(script.sha1(), ReturnType.INTEGER, script.keyCount(),
 						keysAndArgs));
 			}
 			catch (RuntimeException ex) {
 				if (!isNoScript(ex)) {
 					throw ex;
 				}
-				return toLong(connection.scriptingCommands().eval(script.body(), ReturnType.INTEGER, 1, keysAndArgs));
+				return toLong(connection.scriptingCommands().eval(script.body(), ReturnType.INTEGER, script.keyCount(),
+						keysAndArgs));
 			}
 		}
 	}
@@ -109,9 +118,17 @@ final class ScriptRunner {
 	}
 
 	static boolean isNoScript(Throwable failure) {
+		return hasReply(failure, "NOSCRIPT");
+	}
+
+	static boolean isTryAgain(Throwable failure) {
+		return hasReply(failure, "TRYAGAIN");
+	}
+
+	private static boolean hasReply(Throwable failure, String error) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			String message = cause.getMessage();
-			if (message != null && message.contains("NOSCRIPT")) {
+			if (message != null && message.contains(error)) {
 				return true;
 			}
 		}

@@ -1,16 +1,18 @@
 -- Takes the lock for an owner, or reports how long it stays taken.
--- KEYS[1]  the lock: a hash with o = owner token, f = fencing token, k = present when f is ahead
---          of the server clock, r = process the free lock is reserved for (the one waiting
---          longest when it was released), w:<process> = '<until>:<since>', until when and since
---          when (server ms) that process has a waiter
+-- KEYS[1]  the lock: a hash with o = owner token, f = fencing token, r = process the free lock is
+--          reserved for (the one waiting longest when it was released), w:<process> =
+--          '<until>:<since>', until when and since when (server ms) that process has a waiter
+-- KEYS[2]  the fencing floor of the lock's hash slot: at or above every token given out there;
+--          left out while a cluster migrates the slot, when tokens come from the key and clock
 -- ARGV[1]  owner token of this acquisition
 -- ARGV[2]  lease in ms
 -- ARGV[3]  id of the calling process
 -- ARGV[4]  how long (ms) the caller may still wait
+-- ARGV[5]  how many in-memory hand-offs one lease may see: the floor stays that far ahead
 -- Returns the fencing token (> 0) when acquired, else -1 - (remaining lease or reservation in ms).
 local key = KEYS[1]
 local ownMark = 'w:' .. ARGV[3]
-local state = redis.call('HMGET', key, 'o', 'f', 'r', ownMark, 'k')
+local state = redis.call('HMGET', key, 'o', 'f', 'r', ownMark)
 local owner, reserved, mark = state[1], state[3], state[4]
 if owner == ARGV[1] then
   redis.call('PEXPIRE', key, ARGV[2])
@@ -19,17 +21,17 @@ end
 local time = redis.call('TIME')
 local nowMicros = tonumber(time[1]) * 1000000 + tonumber(time[2])
 if owner == false and (reserved == false or reserved == ARGV[3]) then
-  -- Tokens follow the server clock in microseconds, and the last token while the key lives,
-  -- so they grow without any key outliving the lock.
-  local token = math.max(tonumber(state[2] or '0') + 1, nowMicros)
-  if reserved or mark or state[5] then
-    redis.call('HDEL', key, 'r', ownMark, 'k')
+  -- Above the floor, so tokens grow even when the server clock steps back; from the clock in
+  -- microseconds, so they grow across a failover that lost the floor.
+  local floor = KEYS[2] and tonumber(redis.call('GET', KEYS[2]) or '0') or 0
+  local token = math.max(floor + 1, tonumber(state[2] or '0') + 1, nowMicros)
+  if KEYS[2] then
+    redis.call('SET', KEYS[2], string.format('%.0f', token + tonumber(ARGV[5])))
   end
-  if token > nowMicros then
-    redis.call('HSET', key, 'o', ARGV[1], 'f', string.format('%.0f', token), 'k', '1')
-  else
-    redis.call('HSET', key, 'o', ARGV[1], 'f', string.format('%.0f', token))
+  if reserved or mark then
+    redis.call('HDEL', key, 'r', ownMark)
   end
+  redis.call('HSET', key, 'o', ARGV[1], 'f', string.format('%.0f', token))
   redis.call('PEXPIRE', key, ARGV[2])
   return token
 end

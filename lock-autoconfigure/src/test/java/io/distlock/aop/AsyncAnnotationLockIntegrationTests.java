@@ -81,7 +81,7 @@ class AsyncAnnotationLockIntegrationTests {
 				}
 				Witness witness = context.getBean(Witness.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> witness.runs() == 3);
-				await().atMost(Duration.ofSeconds(10)).until(() -> redis.server().dbSize() == 0);
+				await().atMost(Duration.ofSeconds(10)).until(() -> redis.server().lockKeyCount() == 0);
 				assertThat(witness.overlaps()).isZero();
 			});
 	}
@@ -132,7 +132,7 @@ class AsyncAnnotationLockIntegrationTests {
 		Witness witness = context.getBean(Witness.class);
 		assertThat(witness.runs()).isEqualTo(runs);
 		assertThat(witness.overlaps()).isZero();
-		assertThat(redis.server().dbSize()).isZero();
+		assertThat(redis.server().lockKeyCount()).isZero();
 	}
 
 	private static void pause() {

@@ -66,7 +66,7 @@ class CompletionStageLockIntegrationTests {
 			assertThat(future.get(10, TimeUnit.SECONDS)).isPositive();
 			assertThat(probe.exists("stage:a")).as("released once the stage completed").isFalse();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(redis.server().lockKeyCount()).isZero();
 		});
 	}
 
@@ -79,7 +79,7 @@ class CompletionStageLockIntegrationTests {
 				.havingCause()
 				.isInstanceOf(IllegalStateException.class)
 				.withMessage("boom");
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(redis.server().lockKeyCount()).isZero();
 		});
 	}
 
@@ -92,7 +92,7 @@ class CompletionStageLockIntegrationTests {
 			assertThat(future.cancel(true)).isTrue();
 			assertThat(future).isCancelled();
 			assertThat(stages.lastWork()).as("the method's own future").isCancelled();
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(redis.server().lockKeyCount()).isZero();
 		});
 	}
 
@@ -140,9 +140,9 @@ class CompletionStageLockIntegrationTests {
 		this.runner.run((context) -> {
 			Stages stages = context.getBean(Stages.class);
 			assertThatIllegalStateException().isThrownBy(() -> stages.throwsAtOnce("e")).withMessage("sync boom");
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(redis.server().lockKeyCount()).isZero();
 			assertThat(stages.returnsNull("e")).isNull();
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(redis.server().lockKeyCount()).isZero();
 		});
 	}
 
@@ -162,7 +162,7 @@ class CompletionStageLockIntegrationTests {
 			try {
 				CompletableFuture<Long> future = context.getBean(Stages.class).completesOn("g", completions);
 				assertThat(future.get(10, TimeUnit.SECONDS)).isPositive();
-				assertThat(redis.server().dbSize()).isZero();
+				assertThat(redis.server().lockKeyCount()).isZero();
 			}
 			finally {
 				completions.shutdownNow();

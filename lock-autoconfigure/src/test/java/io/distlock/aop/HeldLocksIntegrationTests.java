@@ -78,7 +78,7 @@ class HeldLocksIntegrationTests {
 			assertThat(peakThreads - threadsBefore).as("threads added while holding").isLessThanOrEqualTo(MAX_NEW_THREADS);
 			done.complete(null);
 			CompletableFuture.allOf(held.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-			await().atMost(Duration.ofSeconds(10)).until(() -> redis.server().dbSize() == 0);
+			await().atMost(Duration.ofSeconds(10)).until(() -> redis.server().lockKeyCount() == 0);
 		});
 	}
 

@@ -46,7 +46,7 @@ class InterruptStormAnnotationIntegrationTests {
 				}
 			});
 			RedisLockManager locks = context.getBean(RedisLockManager.class);
-			tally.settle("keys in Redis", Storm.SETTLE, redis.server()::dbSize)
+			tally.settle("keys in Redis", Storm.SETTLE, redis.server()::lockKeyCount)
 				.settle("keys with local state", Storm.SETTLE, locks::activeKeys)
 				.report("annotation")
 				.assertNoViolations();

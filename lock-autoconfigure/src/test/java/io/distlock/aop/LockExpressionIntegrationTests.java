@@ -152,7 +152,7 @@ class LockExpressionIntegrationTests {
 			assertThatIllegalArgumentException().isThrownBy(() -> orders.byName("  "))
 				.withMessageContaining("evaluated to a blank string");
 			assertThat(orders.runs()).isZero();
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(redis.server().lockKeyCount()).isZero();
 		});
 	}
 

@@ -59,7 +59,7 @@ final class LockTestContexts {
 	 * How many locks {@code backend} keeps now.
 	 */
 	static long locksLeft(Backend backend, RedisServer redis, ZooKeeperServerExtension zookeeper) throws Exception {
-		return (backend == Backend.REDIS) ? redis.dbSize() : zookeeper.lockNodes("/distlock");
+		return (backend == Backend.REDIS) ? redis.lockKeyCount() : zookeeper.lockNodes("/distlock");
 	}
 
 	/**

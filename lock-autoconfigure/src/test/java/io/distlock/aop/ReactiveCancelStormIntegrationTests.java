@@ -119,7 +119,7 @@ class ReactiveCancelStormIntegrationTests {
 				tally.assertNoViolations();
 				assertThat(tally.outcomes(LockStatus.TIMED_OUT)).as("timed out: %s", tally).isZero();
 			}
-			assertThat(Storm.settle(Storm.SETTLE, redis.server()::dbSize)).as("keys in Redis").isZero();
+			assertThat(Storm.settle(Storm.SETTLE, redis.server()::lockKeyCount)).as("keys in Redis").isZero();
 			assertThat(Storm.settle(Storm.SETTLE, locks::activeKeys)).as("keys with local state").isZero();
 			assertThat(BlockingCalls.reported()).isEmpty();
 		});

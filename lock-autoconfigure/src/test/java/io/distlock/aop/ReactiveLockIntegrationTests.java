@@ -91,7 +91,7 @@ class ReactiveLockIntegrationTests {
 			assertThat(context.getBean(Witness.class).runs()).as("the method runs per subscription").isZero();
 			assertThat(token.subscribeOn(Schedulers.parallel()).block(Duration.ofSeconds(10))).isPositive();
 			assertThat(probe.exists("reactive:a")).as("released before the subscriber completes").isFalse();
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(redis.server().lockKeyCount()).isZero();
 		});
 	}
 
@@ -200,7 +200,7 @@ class ReactiveLockIntegrationTests {
 			assertThatIllegalStateException()
 				.isThrownBy(() -> failing.subscribeOn(Schedulers.parallel()).block(Duration.ofSeconds(10)))
 				.withMessage("boom");
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(redis.server().lockKeyCount()).isZero();
 		});
 	}
 
@@ -247,7 +247,7 @@ class ReactiveLockIntegrationTests {
 			assertThat(witness.runs()).isEqualTo(1000);
 			assertThat(witness.overlaps()).isZero();
 			assertThat(streams.counter()).as("non-atomic counter").isEqualTo(1000);
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(redis.server().lockKeyCount()).isZero();
 		});
 	}
 
@@ -271,7 +271,7 @@ class ReactiveLockIntegrationTests {
 				.block(Duration.ofSeconds(10));
 			assertThat(tokens).hasSize(2);
 			assertThat(tokens.get(1)).as("the inner call sees the outer lock").isEqualTo(tokens.get(0));
-			assertThat(redis.server().dbSize()).isZero();
+			assertThat(redis.server().lockKeyCount()).isZero();
 		});
 	}
 

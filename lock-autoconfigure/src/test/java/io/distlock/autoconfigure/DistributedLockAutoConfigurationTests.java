@@ -124,9 +124,9 @@ class DistributedLockAutoConfigurationTests {
 		this.runner.run((context) -> {
 			LockHandle handle = context.getBean(LockManager.class).lock("left", Duration.ofMinutes(5));
 			assertThat(handle.await().acquired()).isTrue();
-			assertThat(redis.server().dbSize()).isOne();
+			assertThat(redis.server().lockKeyCount()).isOne();
 		});
-		assertThat(redis.server().dbSize()).isZero();
+		assertThat(redis.server().lockKeyCount()).isZero();
 	}
 
 	@Test

@@ -44,7 +44,7 @@ public enum Backend {
 	}
 
 	private boolean holdsNothing(WitnessedRedis redis, ZooKeeperServerExtension zookeeper) throws Exception {
-		return (this == REDIS) ? redis.locks().dbSize() == 0 : zookeeper.children("/distlock").isEmpty();
+		return (this == REDIS) ? redis.locks().lockKeyCount() == 0 : zookeeper.children("/distlock").isEmpty();
 	}
 
 	/**

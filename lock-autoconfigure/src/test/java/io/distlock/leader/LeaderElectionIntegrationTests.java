@@ -76,7 +76,7 @@ class LeaderElectionIntegrationTests {
 		assertThat(first.isLeader()).isFalse();
 		assertThat(second.isLeader()).isTrue();
 		second.stop();
-		assertThat(redis.server().dbSize()).isZero();
+		assertThat(redis.server().lockKeyCount()).isZero();
 	}
 
 	@Test

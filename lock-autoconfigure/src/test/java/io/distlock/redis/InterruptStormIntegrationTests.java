@@ -47,7 +47,7 @@ class InterruptStormIntegrationTests {
 	}
 
 	private static void countLeftovers(RedisLockManager locks, Tally tally) throws Exception {
-		tally.settle("keys in Redis", Storm.SETTLE, redis.server()::dbSize)
+		tally.settle("keys in Redis", Storm.SETTLE, redis.server()::lockKeyCount)
 			.settle("keys with local state", Storm.SETTLE, locks::activeKeys);
 	}
 

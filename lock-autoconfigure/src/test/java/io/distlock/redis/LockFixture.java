@@ -50,6 +50,13 @@ final class LockFixture implements BeforeEachCallback, AfterEachCallback {
 	}
 
 	/**
+	 * How many keys the server holds besides the fencing floors.
+	 */
+	long lockKeyCount() {
+		return this.redis.server().lockKeyCount();
+	}
+
+	/**
 	 * How many scripts the server has run since it started.
 	 */
 	long scriptCalls() {

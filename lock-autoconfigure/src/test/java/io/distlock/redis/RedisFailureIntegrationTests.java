@@ -86,7 +86,7 @@ class RedisFailureIntegrationTests {
 				assertThat(after.isHeld()).isTrue();
 			}
 			waiting.unlock();
-			assertThat(server.dbSize()).isZero();
+			assertThat(server.lockKeyCount()).isZero();
 		}
 	}
 
@@ -113,7 +113,7 @@ class RedisFailureIntegrationTests {
 				assertThat(jedis.pttl("lock:late")).isPositive();
 			}
 			late.unlock();
-			assertThat(server.dbSize()).isZero();
+			assertThat(server.lockKeyCount()).isZero();
 		}
 	}
 
@@ -147,7 +147,7 @@ class RedisFailureIntegrationTests {
 				.withWaitTime(Duration.ofSeconds(5)))) {
 				assertThat(after.isHeld()).isTrue();
 			}
-			assertThat(server.dbSize()).isZero();
+			assertThat(server.lockKeyCount()).isZero();
 		}
 	}
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.distlock.core.spi.LockBackend;
 import io.distlock.core.spi.LockBackendContractTests;
 import io.distlock.testsupport.RedisExtension;
+import io.distlock.testsupport.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,8 +38,9 @@ class RedisLockBackendContractIntegrationTests extends LockBackendContractTests 
 	 */
 	@Override
 	protected void assertNoResidue() {
-		assertThat(this.fixture.jedis().keys(RedisLockOptions.DEFAULTS.keyPrefix() + "*")).isEmpty();
-		assertThat(this.fixture.jedis().dbSize()).isZero();
+		assertThat(this.fixture.jedis().keys(RedisLockOptions.DEFAULTS.keyPrefix() + "*"))
+			.allMatch((key) -> key.contains(RedisServer.FENCING_FLOOR));
+		assertThat(this.fixture.lockKeyCount()).isZero();
 	}
 
 }

@@ -52,7 +52,7 @@ class RedisLockManagerIntegrationTests {
 		handle.unlock();
 		assertThat(handle.isHeld()).isFalse();
 		assertThat(handle.leaseLost()).isNotDone();
-		assertThat(this.fixture.jedis().dbSize()).isZero();
+		assertThat(this.fixture.lockKeyCount()).isZero();
 		assertThat(locks.activeKeys()).isZero();
 	}
 
@@ -98,7 +98,7 @@ class RedisLockManagerIntegrationTests {
 		// The lease was renewed from ttl 30s, so only a release notification or a retry can explain this.
 		assertThat(result.waited()).isLessThan(Duration.ofSeconds(5));
 		waiting.unlock();
-		assertThat(this.fixture.jedis().dbSize()).isZero();
+		assertThat(this.fixture.lockKeyCount()).isZero();
 	}
 
 	@Test
@@ -182,7 +182,7 @@ class RedisLockManagerIntegrationTests {
 			assertThat(waiter.await().status()).isEqualTo(LockStatus.ACQUIRED);
 		}
 		assertThat(order).containsExactly(0, 1, 2);
-		assertThat(this.fixture.jedis().dbSize()).isZero();
+		assertThat(this.fixture.lockKeyCount()).isZero();
 		assertThat(locks.activeKeys()).isZero();
 	}
 
@@ -198,7 +198,7 @@ class RedisLockManagerIntegrationTests {
 		assertThat(next.fencingToken()).isGreaterThan(holder.fencingToken());
 		assertThat(this.fixture.jedis().hget("lock:handoff", "f")).isEqualTo(Long.toString(next.fencingToken()));
 		next.unlock();
-		assertThat(this.fixture.jedis().dbSize()).isZero();
+		assertThat(this.fixture.lockKeyCount()).isZero();
 	}
 
 	@Test
@@ -210,7 +210,7 @@ class RedisLockManagerIntegrationTests {
 		assertThat(waiting.await().status()).isEqualTo(LockStatus.CANCELLED);
 		holder.cancel();
 		assertThat(holder.isHeld()).isFalse();
-		assertThat(this.fixture.jedis().dbSize()).isZero();
+		assertThat(this.fixture.lockKeyCount()).isZero();
 		assertThat(locks.activeKeys()).isZero();
 	}
 
@@ -242,7 +242,7 @@ class RedisLockManagerIntegrationTests {
 		locks.close();
 		assertThat(waiting.await().status()).isEqualTo(LockStatus.CANCELLED);
 		assertThat(holder.isHeld()).isFalse();
-		assertThat(this.fixture.jedis().dbSize()).isZero();
+		assertThat(this.fixture.lockKeyCount()).isZero();
 		assertThat(locks.lock("close", Duration.ofSeconds(1)).await().status()).isEqualTo(LockStatus.CANCELLED);
 	}
 
@@ -269,7 +269,7 @@ class RedisLockManagerIntegrationTests {
 				redis.server().scriptFlush();
 			}
 		}
-		assertThat(this.fixture.jedis().dbSize()).isZero();
+		assertThat(this.fixture.lockKeyCount()).isZero();
 	}
 
 	@Test
@@ -280,9 +280,9 @@ class RedisLockManagerIntegrationTests {
 		for (String key : keys) {
 			handles.add(locks.acquire(LockRequest.of(key, Duration.ofSeconds(5))));
 		}
-		assertThat(this.fixture.jedis().dbSize()).isEqualTo(keys.size());
+		assertThat(this.fixture.lockKeyCount()).isEqualTo(keys.size());
 		handles.forEach(LockHandle::unlock);
-		assertThat(this.fixture.jedis().dbSize()).isZero();
+		assertThat(this.fixture.lockKeyCount()).isZero();
 	}
 
 	@Test
@@ -334,7 +334,7 @@ class RedisLockManagerIntegrationTests {
 		finally {
 			callers.shutdownNow();
 		}
-		assertThat(this.fixture.jedis().dbSize()).isZero();
+		assertThat(this.fixture.lockKeyCount()).isZero();
 	}
 
 	@Test

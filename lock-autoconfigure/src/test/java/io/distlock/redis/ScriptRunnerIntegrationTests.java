@@ -21,6 +21,8 @@ class ScriptRunnerIntegrationTests {
 
 	private static final byte[] KEY = "lock:runner".getBytes(StandardCharsets.UTF_8);
 
+	private static final byte[] FLOOR = "lock:__distlock__:floor".getBytes(StandardCharsets.UTF_8);
+
 	@Test
 	void runsScriptsOnTheFactorysPooledClientAndAfterTheScriptCacheIsLost() {
 		JedisConnectionFactory factory = factory(true);
@@ -54,13 +56,18 @@ class ScriptRunnerIntegrationTests {
 
 	private static void assertRunsScripts(ScriptRunner scripts) {
 		byte[] owner = bytes("owner");
-		long token = scripts.run(LockScript.ACQUIRE, KEY, owner, bytes("5000"), bytes("process"), bytes("0"));
+		redis.server().flushAll();
+		long token = scripts.run(LockScript.ACQUIRE, KEY, FLOOR, owner, bytes("5000"), bytes("process"), bytes("0"),
+				bytes("1000"));
 		assertThat(token).isPositive();
 		redis.server().command("SCRIPT", "FLUSH");
 		assertThat(scripts.run(LockScript.RENEW, KEY, owner, bytes("5000"))).isEqualTo(1);
-		assertThat(scripts.run(LockScript.RELEASE, KEY, owner, bytes("process"), bytes(""), bytes(""), bytes("50"),
-				bytes("PUBLISH"), bytes(Long.toString(token)))).isZero();
-		assertThat(redis.server().dbSize()).isZero();
+		assertThat(scripts.run(LockScript.RELEASE, KEY, FLOOR, owner, bytes("process"), bytes(""), bytes(""),
+				bytes("50"), bytes("PUBLISH"), bytes(Long.toString(token)), bytes("1000"))).isZero();
+		assertThat(redis.server().lockKeyCount()).isZero();
+		try (var jedis = redis.server().jedis()) {
+			assertThat(Long.parseLong(jedis.get("lock:__distlock__:floor"))).isEqualTo(token + 1000);
+		}
 	}
 
 	private static byte[] bytes(String value) {

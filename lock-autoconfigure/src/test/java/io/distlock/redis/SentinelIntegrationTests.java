@@ -86,7 +86,7 @@ class SentinelIntegrationTests {
 			woken.unlock();
 			held.forEach(LockHandle::unlock);
 		}));
-		ClusterIntegrationTests.awaitUntil(() -> promoted[0].dbSize() == 0, "no lock left once leases run out");
+		ClusterIntegrationTests.awaitUntil(() -> promoted[0].lockKeyCount() == 0, "no lock left once leases run out");
 	}
 
 	private static void assertEndedWithCause(LockResult result) {

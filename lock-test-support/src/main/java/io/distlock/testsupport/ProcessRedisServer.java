@@ -190,7 +190,9 @@ final class ProcessRedisServer implements RedisServer {
 		}
 		try {
 			// A file, not a pipe: the server must outlive a dead JVM without SIGPIPE.
-			Process process = new ProcessBuilder(command).directory(directory.toFile())
+			ProcessBuilder builder = new ProcessBuilder(command);
+			builder.environment().putAll(options.environment());
+			Process process = builder.directory(directory.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(directory).toFile()))
 				.start();

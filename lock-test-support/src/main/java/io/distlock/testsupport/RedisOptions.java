@@ -2,14 +2,16 @@ package io.distlock.testsupport;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * How to start a Redis server: its mode, extra configuration directives, binary and
- * start timeout. Immutable: each {@code with...} method returns a copy.
+ * How to start a Redis server: its mode, extra configuration directives, binary, start
+ * timeout and extra environment variables. Immutable: each {@code with...} method returns a copy.
  * <p>
  * Directives are {@code redis.conf} lines, the same as {@code redis-server} arguments
  * without the leading {@code --}: {@code with("maxmemory", "10mb")}. A later directive
@@ -33,12 +35,15 @@ public final class RedisOptions {
 
 	private final Duration startTimeout;
 
+	private final Map<String, String> environment;
+
 	private RedisOptions(Mode mode, List<Directive> directives, @Nullable RedisBinary binary,
-			Duration startTimeout) {
+			Duration startTimeout, Map<String, String> environment) {
 		this.mode = mode;
 		this.directives = List.copyOf(directives);
 		this.binary = binary;
 		this.startTimeout = startTimeout;
+		this.environment = Map.copyOf(environment);
 	}
 
 	/**
@@ -46,7 +51,7 @@ public final class RedisOptions {
 	 * @return the default options
 	 */
 	public static RedisOptions defaults() {
-		return new RedisOptions(Mode.STANDALONE, List.of(), null, DEFAULT_START_TIMEOUT);
+		return new RedisOptions(Mode.STANDALONE, List.of(), null, DEFAULT_START_TIMEOUT, Map.of());
 	}
 
 	/**
@@ -57,7 +62,7 @@ public final class RedisOptions {
 	 * @return the cluster options
 	 */
 	public static RedisOptions cluster() {
-		return new RedisOptions(Mode.CLUSTER, List.of(), null, DEFAULT_START_TIMEOUT);
+		return new RedisOptions(Mode.CLUSTER, List.of(), null, DEFAULT_START_TIMEOUT, Map.of());
 	}
 
 	/**
@@ -78,7 +83,7 @@ public final class RedisOptions {
 		if (quorum < 1) {
 			throw new IllegalArgumentException("'quorum' must be at least 1, was " + quorum);
 		}
-		return new RedisOptions(Mode.SENTINEL, List.of(), null, DEFAULT_START_TIMEOUT)
+		return new RedisOptions(Mode.SENTINEL, List.of(), null, DEFAULT_START_TIMEOUT, Map.of())
 			.with("sentinel", "monitor", masterName, FreePorts.HOST, Integer.toString(masterPort),
 					Integer.toString(quorum))
 			.with("sentinel", "down-after-milliseconds", masterName, SENTINEL_DOWN_AFTER_MILLIS)
@@ -94,7 +99,7 @@ public final class RedisOptions {
 	public RedisOptions with(String name, String... values) {
 		List<Directive> directives = new ArrayList<>(this.directives);
 		directives.add(new Directive(name, List.of(values)));
-		return new RedisOptions(this.mode, directives, this.binary, this.startTimeout);
+		return new RedisOptions(this.mode, directives, this.binary, this.startTimeout, this.environment);
 	}
 
 	/**
@@ -105,7 +110,7 @@ public final class RedisOptions {
 	 */
 	public RedisOptions binary(RedisBinary binary) {
 		Objects.requireNonNull(binary, "'binary' must not be null");
-		return new RedisOptions(this.mode, this.directives, binary, this.startTimeout);
+		return new RedisOptions(this.mode, this.directives, binary, this.startTimeout, this.environment);
 	}
 
 	/**
@@ -117,7 +122,23 @@ public final class RedisOptions {
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw new IllegalArgumentException("'timeout' must be positive, was " + timeout);
 		}
-		return new RedisOptions(this.mode, this.directives, this.binary, timeout);
+		return new RedisOptions(this.mode, this.directives, this.binary, timeout, this.environment);
+	}
+
+	/**
+	 * Returns a copy that starts the process with one more environment variable, such as
+	 * {@code LD_PRELOAD}. Ignored when Redis runs in a container.
+	 * @param name the variable
+	 * @param value its value
+	 * @return the new options
+	 */
+	public RedisOptions environment(String name, String value) {
+		if (name == null || name.isBlank() || value == null) {
+			throw new IllegalArgumentException("An environment variable needs a name and a value, got " + name);
+		}
+		Map<String, String> environment = new LinkedHashMap<>(this.environment);
+		environment.put(name, value);
+		return new RedisOptions(this.mode, this.directives, this.binary, this.startTimeout, environment);
 	}
 
 	Mode mode() {
@@ -134,6 +155,10 @@ public final class RedisOptions {
 
 	Duration startTimeout() {
 		return this.startTimeout;
+	}
+
+	Map<String, String> environment() {
+		return this.environment;
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.commands.ProtocolCommand;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.SafeEncoder;
 
 /**
@@ -18,6 +20,9 @@ import redis.clients.jedis.util.SafeEncoder;
  * @since 1.0.0
  */
 public interface RedisServer extends AutoCloseable {
+
+	/** What the name of every distlock fencing floor key contains. */
+	String FENCING_FLOOR = "__distlock__:floor";
 
 	/** Socket timeout of {@link #jedis()} and {@link #command(String...)}. */
 	Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -184,6 +189,27 @@ public interface RedisServer extends AutoCloseable {
 	 */
 	default long dbSize() {
 		return (Long) command("DBSIZE");
+	}
+
+	/**
+	 * Returns the number of keys in the current database other than distlock's fencing floors
+	 * (keys with {@value #FENCING_FLOOR} in their name, one per hash slot in use, which outlive the
+	 * locks on purpose): after locks are released or expired it is zero.
+	 * @return the number of keys that are not fencing floors
+	 */
+	default long lockKeyCount() {
+		long floors = 0;
+		try (Jedis jedis = jedis()) {
+			ScanParams match = new ScanParams().match("*" + FENCING_FLOOR + "*").count(1000);
+			String cursor = ScanParams.SCAN_POINTER_START;
+			do {
+				ScanResult<String> page = jedis.scan(cursor, match);
+				floors += page.getResult().size();
+				cursor = page.getCursor();
+			}
+			while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+			return jedis.dbSize() - floors;
+		}
 	}
 
 	/**

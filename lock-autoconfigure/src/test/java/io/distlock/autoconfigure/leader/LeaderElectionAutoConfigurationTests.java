@@ -104,7 +104,7 @@ class LeaderElectionAutoConfigurationTests {
 				assertThat(events.received).last()
 					.isEqualTo(new LeadershipRevokedEvent("billing", token, RevocationReason.YIELDED));
 			});
-		assertThat(redis.server().dbSize()).isZero();
+		assertThat(redis.server().lockKeyCount()).isZero();
 	}
 
 	@Test
