@@ -119,7 +119,7 @@ final class LaneIo implements LaneActions {
 		}
 		catch (RuntimeException ex) {
 			restoreInterrupt(interrupted);
-			lane.releaseEnded(next);
+			lane.releases().releaseEnded(next);
 			releaseUnknown(holder);
 			if (byHolder) {
 				throw new LockException("Could not release lock '" + lane.key + "'; it expires within its ttl", ex);
@@ -128,7 +128,7 @@ final class LaneIo implements LaneActions {
 			return;
 		}
 		restoreInterrupt(interrupted);
-		lane.released(holder, next, outcome, sentAt, byHolder);
+		lane.releases().released(holder, next, outcome, sentAt, byHolder);
 	}
 
 	private static void restoreInterrupt(boolean interrupted) {
@@ -153,7 +153,7 @@ final class LaneIo implements LaneActions {
 			failure = ex;
 		}
 		restoreInterrupt(interrupted);
-		lane.releaseEnded(null);
+		lane.releases().releaseEnded(null);
 		if (failure != null) {
 			throw new LockException("Could not keep lock '" + lane.key + "' for " + delay + "; it expires within its ttl",
 					failure);

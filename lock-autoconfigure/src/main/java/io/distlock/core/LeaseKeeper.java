@@ -128,7 +128,7 @@ final class LeaseKeeper {
 	private static void lose(Acquisition holder, String reason, @Nullable Throwable cause) {
 		KeyLane lane = holder.lane();
 		if (lane != null) {
-			lane.lose(holder, reason, cause);
+			lane.releases().lose(holder, reason, cause);
 		}
 	}
 

@@ -195,7 +195,7 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 				return;
 			}
 			boolean keepLease = !delay.isZero() && !delay.isNegative();
-			KeyLane.PendingRelease release = lane.release(acquisition, keepLease);
+			LaneReleases.PendingRelease release = lane.releases().release(acquisition, keepLease);
 			if (release == null) {
 				return;
 			}
@@ -258,9 +258,9 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		@Override
 		public void lost(String key, String owner, String reason) {
 			KeyLane lane = QueuedLockManager.this.lanes.get(key);
-			Acquisition holder = (lane != null) ? lane.holder(owner) : null;
+			Acquisition holder = (lane != null) ? lane.releases().holder(owner) : null;
 			if (lane != null && holder != null) {
-				lane.lose(holder, reason, null);
+				lane.releases().lose(holder, reason, null);
 			}
 		}
 
