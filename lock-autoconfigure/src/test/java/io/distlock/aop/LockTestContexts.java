@@ -37,11 +37,23 @@ final class LockTestContexts {
 	}
 
 	static ApplicationContextRunner runner(RedisServer server) {
+		return runner().withPropertyValues("spring.data.redis.host=" + server.host(),
+				"spring.data.redis.port=" + server.port());
+	}
+
+	/**
+	 * A runner on the Redis Cluster of {@code nodes}, configured by
+	 * {@code spring.data.redis.cluster.nodes} alone.
+	 */
+	static ApplicationContextRunner clusterRunner(List<String> nodes) {
+		return runner().withPropertyValues("spring.data.redis.cluster.nodes=" + String.join(",", nodes));
+	}
+
+	private static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
 					DistributedLockAutoConfiguration.class))
-			.withPropertyValues("spring.data.redis.host=" + server.host(), "spring.data.redis.port=" + server.port(),
-					"spring.data.redis.timeout=1s")
+			.withPropertyValues("spring.data.redis.timeout=1s")
 			.withBean(Probe.class);
 	}
 

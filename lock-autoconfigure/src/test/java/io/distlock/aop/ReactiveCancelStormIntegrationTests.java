@@ -19,6 +19,7 @@ import reactor.core.scheduler.Schedulers;
 
 import io.distlock.annotation.DistributedLock;
 import io.distlock.aop.LockTestContexts.Probe;
+import io.distlock.core.LibraryThreads;
 import io.distlock.core.LockException;
 import io.distlock.core.LockHandle;
 import io.distlock.core.LockStatus;
@@ -83,6 +84,7 @@ class ReactiveCancelStormIntegrationTests {
 			for (int i = 0; i < KEYS; i++) {
 				tallies.add(new Tally());
 			}
+			LibraryThreads threads = LibraryThreads.sample();
 			CountDownLatch ended = new CountDownLatch(SUBSCRIPTIONS);
 			Scheduler timer = Schedulers.parallel();
 			ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -105,6 +107,7 @@ class ReactiveCancelStormIntegrationTests {
 				}, random.nextLong(ARRIVALS.toNanos()), TimeUnit.NANOSECONDS);
 			}
 			boolean allEnded = ended.await(ENDED_BOUND.toSeconds(), TimeUnit.SECONDS);
+			threads.close();
 			RedisLockManager locks = context.getBean(RedisLockManager.class);
 			String stillHere = locks.localLocks().toString();
 			for (int i = 0; i < KEYS; i++) {
@@ -122,6 +125,8 @@ class ReactiveCancelStormIntegrationTests {
 			assertThat(Storm.settle(Storm.SETTLE, redis.server()::lockKeyCount)).as("keys in Redis").isZero();
 			assertThat(Storm.settle(Storm.SETTLE, locks::activeKeys)).as("keys with local state").isZero();
 			assertThat(BlockingCalls.reported()).isEmpty();
+			assertThat(threads.peak()).as("library threads during the storm")
+				.isBetween(1, LibraryThreads.perManager(1));
 		});
 	}
 

@@ -3,11 +3,14 @@ package io.distlock.crossprocess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.distlock.core.LibraryThreads;
 import io.distlock.core.LockHandle;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockResult;
@@ -57,6 +60,8 @@ class CrossProcessIntegrationTests {
 		for (JavaProcess process : workers) {
 			assertThat(process.waitFor(Duration.ofMinutes(3))).as(process.output()).isZero();
 			assertThat(process.output()).contains("DONE");
+			assertThat(peakLibraryThreads(process.output())).as("library threads of a worker at most")
+				.isBetween(1, LibraryThreads.perManager(1));
 		}
 		try (Witness witness = new Witness(redis.witness().host(), redis.witness().port())) {
 			assertThat(witness.count("overlaps")).isZero();
@@ -104,6 +109,12 @@ class CrossProcessIntegrationTests {
 			assertThat(current.isHeld()).isTrue();
 			current.unlock();
 		}
+	}
+
+	private static int peakLibraryThreads(String output) {
+		Matcher peak = Pattern.compile("LIBRARY_THREADS (\\d+)").matcher(output);
+		assertThat(peak.find()).as("a worker's report of its library threads in: %s", output).isTrue();
+		return Integer.parseInt(peak.group(1));
 	}
 
 }

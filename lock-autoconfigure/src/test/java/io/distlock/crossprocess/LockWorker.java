@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.distlock.core.LibraryThreads;
 import io.distlock.core.LockHandle;
 import io.distlock.core.LockManager;
 import io.distlock.core.LockRequest;
@@ -14,7 +15,7 @@ import io.distlock.redis.Witness;
  * <ul>
  * <li>{@code contend target witnessHost witnessPort key threads iterations}: every thread takes the
  * lock {@code iterations} times and records each critical section with the {@link Witness}; prints
- * {@code DONE}.</li>
+ * {@code LIBRARY_THREADS <peak>}, the most {@link LibraryThreads} seen meanwhile, then {@code DONE}.</li>
  * <li>{@code hold target witnessHost witnessPort key ttlMillis}: takes the lock with renewal, prints
  * {@code HELD <token>}, then waits; if the lease is ever lost it prints {@code LOST}, tries a fenced
  * write with its token and prints {@code FENCED <accepted>}.</li>
@@ -48,6 +49,7 @@ public final class LockWorker {
 			int iterations) throws InterruptedException {
 		LockRequest request = LockRequest.of(key, Duration.ofSeconds(10)).withWaitTime(Duration.ofSeconds(60));
 		List<Thread> workers = new ArrayList<>();
+		LibraryThreads library = LibraryThreads.sample();
 		for (int t = 0; t < threads; t++) {
 			Thread worker = new Thread(() -> {
 				try (Witness witness = new Witness(host, witnessPort)) {
@@ -69,6 +71,8 @@ public final class LockWorker {
 		for (Thread worker : workers) {
 			worker.join();
 		}
+		library.close();
+		System.out.println("LIBRARY_THREADS " + library.peak());
 	}
 
 	private static void hold(LockManager locks, String host, int witnessPort, String key, Duration ttl)
