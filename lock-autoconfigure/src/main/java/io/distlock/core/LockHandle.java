@@ -1,6 +1,7 @@
 package io.distlock.core;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -58,6 +59,15 @@ public interface LockHandle extends AutoCloseable {
 	 * @return the token, or {@code -1} while not acquired
 	 */
 	long fencingToken();
+
+	/**
+	 * Each key's fencing token: for a handle of {@link LockManager#lockAll} one entry per key, in
+	 * the order the keys are taken, each strictly greater than every earlier token of its key.
+	 * @return the tokens by key; a one-entry map of {@link #fencingToken()} for a single key
+	 */
+	default Map<String, Long> fencingTokens() {
+		return Map.of(key(), fencingToken());
+	}
 
 	/**
 	 * Releases the lock if this handle owns it; does nothing otherwise. Idempotent. Stops

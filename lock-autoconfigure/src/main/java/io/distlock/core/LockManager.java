@@ -1,6 +1,7 @@
 package io.distlock.core;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.Callable;
 
 /**
@@ -41,6 +42,22 @@ public interface LockManager extends AutoCloseable {
 	 * @return the handle, at once
 	 */
 	LockHandle lock(LockRequest request);
+
+	/**
+	 * Requests every key of a set at once: the handle holds all of them or none. Keys are taken
+	 * one at a time in their natural order, the same in every process, so requests whose sets
+	 * overlap cannot deadlock; each waits for what is left of {@code waitTime}. A request that
+	 * times out, is cancelled or fails releases the keys it took before it ends. Release and
+	 * renewal cover every key, and losing any key's lease marks the whole handle lost.
+	 * @param keys the keys, at least one; duplicates count once
+	 * @param ttl the lease of each key
+	 * @param waitTime how long to wait for all of them
+	 * @return the handle, at once; {@link LockHandle#fencingTokens()} gives each key's token
+	 * @throws IllegalArgumentException if {@code keys} is empty or holds a null or invalid key
+	 */
+	default LockHandle lockAll(Collection<String> keys, Duration ttl, Duration waitTime) {
+		return MultiKeyLock.start(this, keys, ttl, waitTime);
+	}
 
 	/**
 	 * Acquires a lock, blocking until it is acquired.
