@@ -2,6 +2,8 @@ package io.distlock.aop;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
@@ -46,11 +48,19 @@ record LockDefinition(Method method, Class<?> targetClass, String description, S
 	 * @throws IllegalArgumentException if the key or a duration evaluates to an unusable value
 	 */
 	LockCall resolve(EvaluationContext context, Duration defaultTtl, Duration defaultWaitTime) {
-		String lockKey = (this.key != null) ? this.name + ":" + this.key.evaluate(context) : this.name;
+		TreeSet<String> keys = new TreeSet<>();
+		if (this.key != null) {
+			for (String value : this.key.evaluate(context)) {
+				keys.add(this.name + ":" + value);
+			}
+		}
+		else {
+			keys.add(this.name);
+		}
 		Duration lease = (this.ttl != null) ? this.ttl.resolve(context) : defaultTtl;
 		Duration wait = (this.waitTime != null) ? this.waitTime.resolve(context) : defaultWaitTime;
-		LockRequest request = new LockRequest(lockKey, lease, wait, this.name, this.autoRenew);
-		return new LockCall(this, request, this.lockAtLeastFor.resolve(context));
+		LockRequest request = new LockRequest(keys.first(), lease, wait, this.name, this.autoRenew);
+		return new LockCall(this, request, List.copyOf(keys), this.lockAtLeastFor.resolve(context));
 	}
 
 	/**

@@ -40,7 +40,7 @@ final class LockingInvoker {
 		}
 		LockHandle handle;
 		try {
-			handle = this.lockManager.acquire(call.request());
+			handle = call.acquire(this.lockManager);
 		}
 		catch (LockNotAcquiredException ex) {
 			if (!call.definition().skips(ex)) {

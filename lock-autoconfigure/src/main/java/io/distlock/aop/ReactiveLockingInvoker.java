@@ -77,7 +77,7 @@ final class ReactiveLockingInvoker {
 	 */
 	private Mono<HeldLock> acquire(LockCall call) {
 		return Mono.<HeldLock>create((sink) -> {
-			LockHandle handle = this.lockManager.lock(call.request());
+			LockHandle handle = call.lock(this.lockManager);
 			sink.onCancel(() -> this.scheduler.schedule(handle::cancel));
 			handle.result()
 				.thenAccept((result) -> this.scheduler.schedule(() -> settle(sink, call, handle, result)));

@@ -56,7 +56,19 @@ public interface LockManager extends AutoCloseable {
 	 * @throws IllegalArgumentException if {@code keys} is empty or holds a null or invalid key
 	 */
 	default LockHandle lockAll(Collection<String> keys, Duration ttl, Duration waitTime) {
-		return MultiKeyLock.start(this, keys, ttl, waitTime);
+		return MultiKeyLock.start(this, keys, (key) -> LockRequest.of(key, ttl).withWaitTime(waitTime));
+	}
+
+	/**
+	 * As {@link #lockAll(Collection, Duration, Duration)}, each key taken as {@code each} says:
+	 * its ttl, wait bound (for all keys together), meter name and renewal.
+	 * @param keys the keys, at least one; duplicates count once
+	 * @param each the request every key is taken with, {@link LockRequest#withKey its key} replaced
+	 * @return the handle, at once
+	 * @throws IllegalArgumentException if {@code keys} is empty or holds a null or invalid key
+	 */
+	default LockHandle lockAll(Collection<String> keys, LockRequest each) {
+		return MultiKeyLock.start(this, keys, each::withKey);
 	}
 
 	/**

@@ -57,6 +57,15 @@ public record LockRequest(String key, Duration ttl, Duration waitTime, String na
 	}
 
 	/**
+	 * This request for another key.
+	 * @param key the lock key
+	 * @return a new request
+	 */
+	public LockRequest withKey(String key) {
+		return new LockRequest(key, this.ttl, this.waitTime, this.name, this.autoRenew);
+	}
+
+	/**
 	 * This request with another wait bound.
 	 * @param waitTime how long to wait
 	 * @return a new request

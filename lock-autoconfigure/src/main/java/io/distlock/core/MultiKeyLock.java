@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
  * A handle on every key of a set or none, built from one single-key request per key of a
@@ -25,7 +26,7 @@ final class MultiKeyLock implements LockHandle {
 
 	private final List<String> keys;
 
-	private final Duration ttl;
+	private final Function<String, LockRequest> requestFor;
 
 	private final long startedAt = System.nanoTime();
 
@@ -41,37 +42,40 @@ final class MultiKeyLock implements LockHandle {
 	/** Guarded by {@code this}: the request's outcome is decided (it may still be releasing). */
 	private boolean decided;
 
-	private MultiKeyLock(LockManager manager, List<String> keys, Duration ttl, Duration waitTime) {
+	private MultiKeyLock(LockManager manager, List<String> keys, Function<String, LockRequest> requestFor,
+			Duration waitTime) {
 		this.manager = manager;
 		this.keys = keys;
-		this.ttl = ttl;
+		this.requestFor = requestFor;
 		this.deadline = this.startedAt + waitTime.toNanos();
 	}
 
 	/**
 	 * Requests every key of {@code keys} from {@code manager}.
+	 * @param requestFor the request of one key; its wait bound is the whole request's
 	 * @throws IllegalArgumentException if {@code keys} is empty or holds a null or an invalid key
 	 */
-	static LockHandle start(LockManager manager, Collection<String> keys, Duration ttl, Duration waitTime) {
+	static LockHandle start(LockManager manager, Collection<String> keys, Function<String, LockRequest> requestFor) {
 		if (keys == null || keys.isEmpty()) {
 			throw new IllegalArgumentException("A multi-key lock needs at least one key, got " + keys);
 		}
 		TreeSet<String> ordered = new TreeSet<>();
+		Duration waitTime = Duration.ZERO;
 		for (String key : keys) {
 			if (key == null) {
 				throw new IllegalArgumentException("A multi-key lock's keys must not be null, got " + keys);
 			}
-			LockRequest.of(key, ttl).withWaitTime(waitTime);
+			waitTime = requestFor.apply(key).waitTime();
 			ordered.add(key);
 		}
-		MultiKeyLock lock = new MultiKeyLock(manager, List.copyOf(ordered), ttl, waitTime);
+		MultiKeyLock lock = new MultiKeyLock(manager, List.copyOf(ordered), requestFor, waitTime);
 		lock.request(0);
 		return lock;
 	}
 
 	private void request(int index) {
 		Duration remaining = Duration.ofNanos(Math.max(0, this.deadline - System.nanoTime()));
-		LockHandle part = this.manager.lock(LockRequest.of(this.keys.get(index), this.ttl).withWaitTime(remaining));
+		LockHandle part = this.manager.lock(this.requestFor.apply(this.keys.get(index)).withWaitTime(remaining));
 		boolean wanted;
 		synchronized (this) {
 			wanted = !this.decided;
