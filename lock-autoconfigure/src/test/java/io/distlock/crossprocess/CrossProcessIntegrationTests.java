@@ -72,6 +72,55 @@ class CrossProcessIntegrationTests {
 
 	@ParameterizedTest
 	@EnumSource
+	void threeProcessesOfFourThreadsTransferInEitherOrderWithoutOverlapDeadlockOrLostUpdate(Backend backend)
+			throws Exception {
+		int processes = 3;
+		int threads = 4;
+		int iterations = 60;
+		List<JavaProcess> workers = new ArrayList<>();
+		for (int i = 0; i < processes; i++) {
+			workers.add(worker(backend, "transfer", "account:", Integer.toString(threads), Integer.toString(iterations)));
+		}
+		for (JavaProcess process : workers) {
+			assertThat(process.waitFor(Duration.ofMinutes(3))).as(process.output()).isZero();
+			assertThat(process.output()).as("transfers not acquired within their bound").contains("NOT_ACQUIRED 0");
+		}
+		try (Witness witness = new Witness(redis.witness().host(), redis.witness().port())) {
+			assertThat(witness.count("overlaps")).isZero();
+			long increments = 0;
+			for (int account = 0; account < LockWorker.ACCOUNTS; account++) {
+				increments += witness.count("account:" + account, "counter");
+			}
+			assertThat(increments).as("both accounts' counters, every transfer")
+				.isEqualTo(2L * processes * threads * iterations);
+		}
+		backend.awaitNothingLeft(redis, zookeeper);
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void killedHolderOfFiveKeysFreesThemAllWithinItsTtlOrSession(Backend backend) throws Exception {
+		Duration ttl = Duration.ofSeconds(2);
+		JavaProcess holder = worker(backend, "holdAll", "five:", Long.toString(ttl.toMillis()), "5");
+		assertThat(holder.awaitLine((line) -> line.startsWith("HELD") || line.startsWith("NOT_HELD"), STARTUP))
+			.isEqualTo("HELD");
+		try (LockTarget.Opened manager = manager(backend)) {
+			holder.kill();
+			long killedAt = System.nanoTime();
+			LockHandle all = manager.locks()
+				.lockAll(List.of("five:0", "five:1", "five:2", "five:3", "five:4"), Duration.ofSeconds(10),
+						Duration.ofSeconds(10));
+			LockResult result = all.await();
+			Duration freedAfter = Duration.ofNanos(System.nanoTime() - killedAt);
+			assertThat(result.status()).isEqualTo(LockStatus.ACQUIRED);
+			assertThat(freedAfter).isLessThanOrEqualTo(backend.freedAfter(ttl).plusSeconds(1));
+			all.unlock();
+		}
+		backend.awaitNothingLeft(redis, zookeeper);
+	}
+
+	@ParameterizedTest
+	@EnumSource
 	void killedHolderFreesTheLockWithinItsTtlOrSession(Backend backend) throws Exception {
 		Duration ttl = Duration.ofSeconds(2);
 		JavaProcess holder = worker(backend, "hold", "crash", Long.toString(ttl.toMillis()));

@@ -3,6 +3,8 @@ package io.distlock.crossprocess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.distlock.core.LibraryThreads;
 import io.distlock.core.LockHandle;
@@ -19,10 +21,19 @@ import io.distlock.redis.Witness;
  * <li>{@code hold target witnessHost witnessPort key ttlMillis}: takes the lock with renewal, prints
  * {@code HELD <token>}, then waits; if the lease is ever lost it prints {@code LOST}, tries a fenced
  * write with its token and prints {@code FENCED <accepted>}.</li>
+ * <li>{@code transfer target witnessHost witnessPort prefix threads iterations}: every thread makes
+ * {@code iterations} transfers between two random accounts of {@value #ACCOUNTS}, locking both
+ * with {@code lockAll} in the order the transfer names them; each records its section and adds one
+ * to both accounts' counters with the {@link Witness}; prints {@code NOT_ACQUIRED <count>}, then
+ * {@code DONE}.</li>
+ * <li>{@code holdAll target witnessHost witnessPort prefix ttlMillis count}: takes {@code count}
+ * keys with {@code lockAll} and renewal, prints {@code HELD}, then waits to be killed.</li>
  * </ul>
  * The {@code target} is a {@link LockTarget}.
  */
 public final class LockWorker {
+
+	static final int ACCOUNTS = 10;
 
 	private LockWorker() {
 	}
@@ -37,6 +48,10 @@ public final class LockWorker {
 						Integer.parseInt(args[6]));
 				case "hold" -> hold(manager.locks(), witnessHost, witnessPort, key,
 						Duration.ofMillis(Long.parseLong(args[5])));
+				case "transfer" -> transfer(manager.locks(), witnessHost, witnessPort, key, Integer.parseInt(args[5]),
+						Integer.parseInt(args[6]));
+				case "holdAll" -> holdAll(manager.locks(), key, Duration.ofMillis(Long.parseLong(args[5])),
+						Integer.parseInt(args[6]));
 				default -> throw new IllegalArgumentException("Unknown mode " + args[0]);
 			}
 		}
@@ -88,6 +103,58 @@ public final class LockWorker {
 			System.out.println("FENCED " + witness.fencedWrite(handle.fencingToken()));
 		}
 		handle.unlock();
+	}
+
+	private static void transfer(LockManager locks, String host, int witnessPort, String prefix, int threads,
+			int iterations) throws InterruptedException {
+		AtomicInteger notAcquired = new AtomicInteger();
+		List<Thread> workers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			Thread worker = new Thread(() -> {
+				ThreadLocalRandom random = ThreadLocalRandom.current();
+				try (Witness witness = new Witness(host, witnessPort)) {
+					for (int i = 0; i < iterations; i++) {
+						String from = prefix + random.nextInt(ACCOUNTS);
+						String to = prefix + ((Integer.parseInt(from.substring(prefix.length())) + 1
+								+ random.nextInt(ACCOUNTS - 1)) % ACCOUNTS);
+						try (LockHandle both = locks.lockAll(List.of(from, to), Duration.ofSeconds(10),
+								Duration.ofSeconds(60))) {
+							if (!both.await().acquired()) {
+								notAcquired.incrementAndGet();
+								continue;
+							}
+							witness.enter(from);
+							witness.enter(to);
+							witness.increment(from, 0);
+							witness.increment(to, 0);
+							witness.exit(to);
+							witness.exit(from);
+						}
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			worker.start();
+			workers.add(worker);
+		}
+		for (Thread worker : workers) {
+			worker.join();
+		}
+		System.out.println("NOT_ACQUIRED " + notAcquired.get());
+	}
+
+	private static void holdAll(LockManager locks, String prefix, Duration ttl, int count)
+			throws InterruptedException {
+		List<String> keys = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			keys.add(prefix + i);
+		}
+		LockHandle handle = locks.lockAll(keys, ttl, Duration.ofSeconds(10));
+		System.out.println(handle.await().acquired() ? "HELD" : "NOT_HELD");
+		System.out.flush();
+		Thread.sleep(Long.MAX_VALUE);
 	}
 
 }
