@@ -8,6 +8,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
@@ -93,6 +97,62 @@ class ClusterIntegrationTests {
 			for (RedisServer primary : cluster.primaries()) {
 				assertThat(primary.lockKeyCount()).isZero();
 			}
+		}));
+	}
+
+	@Test
+	void transfersOverKeysOnEveryPrimaryStayExclusiveWhileASlotMigrates() {
+		runner().run((first) -> runner().run((second) -> {
+			List<LockManager> managers = List.of(first.getBean(LockManager.class), second.getBean(LockManager.class));
+			int accounts = 12;
+			Set<Integer> primariesUsed = new HashSet<>();
+			IntStream.range(0, accounts).forEach((i) -> primariesUsed
+				.add(cluster.primaryOf(RedisClusterTopology.slot("lock:transfer:" + i)).port()));
+			assertThat(primariesUsed).as("primaries the accounts live on").hasSize(3);
+			AtomicIntegerArray inUse = new AtomicIntegerArray(accounts);
+			AtomicInteger overlaps = new AtomicInteger();
+			AtomicInteger notAcquired = new AtomicInteger();
+			AtomicInteger done = new AtomicInteger();
+			ExecutorService pool = Executors.newFixedThreadPool(4);
+			try {
+				List<Future<?>> threads = new ArrayList<>();
+				for (int t = 0; t < 4; t++) {
+					LockManager locks = managers.get(t % 2);
+					threads.add(pool.submit(() -> {
+						ThreadLocalRandom random = ThreadLocalRandom.current();
+						for (int i = 0; i < 150; i++) {
+							int from = random.nextInt(accounts);
+							int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
+							try (LockHandle both = locks.lockAll(List.of("transfer:" + from, "transfer:" + to),
+									Duration.ofSeconds(10), Duration.ofSeconds(20))) {
+								if (!both.await().acquired()) {
+									notAcquired.incrementAndGet();
+									continue;
+								}
+								overlaps.addAndGet((inUse.incrementAndGet(from) > 1 ? 1 : 0)
+										+ (inUse.incrementAndGet(to) > 1 ? 1 : 0));
+								inUse.decrementAndGet(from);
+								inUse.decrementAndGet(to);
+							}
+							done.incrementAndGet();
+						}
+						return null;
+					}));
+				}
+				awaitUntil(() -> done.get() >= 100, "transfers under way before the migration");
+				int slot = RedisClusterTopology.slot("lock:transfer:0");
+				RedisServer source = cluster.primaryOf(slot);
+				cluster.migrate(slot, cluster.primaries().stream().filter((node) -> node != source).findFirst().orElseThrow());
+				for (Future<?> thread : threads) {
+					thread.get(2, TimeUnit.MINUTES);
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+			assertThat(overlaps).as("transfers that found an account in use").hasValue(0);
+			assertThat(notAcquired).as("transfers that did not get both accounts").hasValue(0);
+			assertThat(cluster.primaries().stream().mapToLong(RedisServer::lockKeyCount).sum()).isZero();
 		}));
 	}
 
