@@ -1,8 +1,10 @@
 package io.distlock.aop;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.publisher.Mono;
 
 import io.distlock.annotation.DistributedLock;
 import io.distlock.core.LockContext;
@@ -25,6 +28,7 @@ import io.distlock.zookeeper.ZooKeeperServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@code @DistributedLock} whose key expression yields a collection or an array: the
@@ -94,6 +98,27 @@ class MultiKeyAnnotationIntegrationTests {
 		});
 	}
 
+	@Test
+	void aMonoAndAFutureHoldEveryKeyUntilTheyComplete() {
+		runner(Backend.REDIS).run((context) -> {
+			Bank bank = context.getBean(Bank.class);
+			Map<String, Long> tokens = bank.reactiveTokens(1, 2).block(Duration.ofSeconds(10));
+			assertThat(tokens).containsOnlyKeys("account:1", "account:2")
+				.allSatisfy((key, token) -> assertThat(token).isPositive());
+			assertThat(redis.server().lockKeyCount()).as("released once the Mono completed").isZero();
+
+			CompletableFuture<Void> finish = new CompletableFuture<>();
+			CompletableFuture<Void> settled = bank.settleLater(3, 4, finish);
+			try (var jedis = redis.server().jedis()) {
+				assertThat(jedis.exists("lock:account:3", "lock:account:4")).as("keys held while the future runs")
+					.isEqualTo(2);
+				finish.complete(null);
+				settled.get(10, TimeUnit.SECONDS);
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> redis.server().lockKeyCount() == 0);
+		});
+	}
+
 	/**
 	 * Accounts guarded only by the lock, with a witness of overlapping transfers.
 	 */
@@ -138,6 +163,16 @@ class MultiKeyAnnotationIntegrationTests {
 		int auditArray(String[] accounts) {
 			this.audits.incrementAndGet();
 			return LockContext.current().orElseThrow().fencingTokens().size();
+		}
+
+		@DistributedLock(name = "account", key = "{#from, #to}", ttl = "10s", waitTime = "5s")
+		public Mono<Map<String, Long>> reactiveTokens(int from, int to) {
+			return Mono.deferContextual((context) -> Mono.just(context.get(LockHandle.class).fencingTokens()));
+		}
+
+		@DistributedLock(name = "account", key = "{#from, #to}", ttl = "10s", waitTime = "5s")
+		public CompletableFuture<Void> settleLater(int from, int to, CompletableFuture<Void> until) {
+			return until.thenApply((ignored) -> null);
 		}
 
 		private void enter(int account) {
