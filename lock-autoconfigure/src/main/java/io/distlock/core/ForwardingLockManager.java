@@ -1,6 +1,7 @@
 package io.distlock.core;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,6 +31,11 @@ public abstract class ForwardingLockManager implements LockManager, LockIntrospe
 	@Override
 	public LockHandle lock(LockRequest request) {
 		return this.delegate.lock(request);
+	}
+
+	@Override
+	public LockHandle lockAll(Collection<String> keys, LockRequest each) {
+		return this.delegate.lockAll(keys, each);
 	}
 
 	@Override

@@ -27,28 +27,7 @@ public interface LockListener {
 		if (listeners.size() == 1) {
 			return listeners.get(0);
 		}
-		List<LockListener> all = List.copyOf(listeners);
-		return (request) -> {
-			List<AcquisitionTracker> trackers = all.stream().map((listener) -> listener.requested(request)).toList();
-			return new AcquisitionTracker() {
-
-				@Override
-				public void completed(LockResult result, boolean contended) {
-					trackers.forEach((tracker) -> tracker.completed(result, contended));
-				}
-
-				@Override
-				public void released() {
-					trackers.forEach(AcquisitionTracker::released);
-				}
-
-				@Override
-				public void lost() {
-					trackers.forEach(AcquisitionTracker::lost);
-				}
-
-			};
-		};
+		return new AllListeners(List.copyOf(listeners));
 	}
 
 	/**
@@ -57,6 +36,17 @@ public interface LockListener {
 	 * @return the tracker for its later events
 	 */
 	AcquisitionTracker requested(LockRequest request);
+
+	/**
+	 * Called when a request for several keys at once ({@link LockManager#lockAll}) is made; it is
+	 * reported as one request, whose events are those of all its keys together.
+	 * @param request the request of its first key, whose name, ttl and wait stand for every key
+	 * @param keys how many keys it locks
+	 * @return the tracker for its later events; by default {@link #requested(LockRequest)}'s
+	 */
+	default AcquisitionTracker requested(LockRequest request, int keys) {
+		return requested(request);
+	}
 
 	/**
 	 * The events of one lock request, each reported at most once, in this order.

@@ -56,7 +56,7 @@ public interface LockManager extends AutoCloseable {
 	 * @throws IllegalArgumentException if {@code keys} is empty or holds a null or invalid key
 	 */
 	default LockHandle lockAll(Collection<String> keys, Duration ttl, Duration waitTime) {
-		return MultiKeyLock.start(this, keys, (key) -> LockRequest.of(key, ttl).withWaitTime(waitTime));
+		return lockAll(keys, LockRequest.of(MultiKeyLock.ANY_KEY, ttl).withWaitTime(waitTime));
 	}
 
 	/**
@@ -68,7 +68,7 @@ public interface LockManager extends AutoCloseable {
 	 * @throws IllegalArgumentException if {@code keys} is empty or holds a null or invalid key
 	 */
 	default LockHandle lockAll(Collection<String> keys, LockRequest each) {
-		return MultiKeyLock.start(this, keys, each::withKey);
+		return MultiKeyLock.start(this::lock, keys, each::withKey, LockListener.NO_OP);
 	}
 
 	/**

@@ -10,19 +10,31 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.distlock.core.LockListener.AcquisitionTracker;
+
 /**
- * A handle on every key of a set or none, built from one single-key request per key of a
- * {@link LockManager}. Keys are taken one at a time in their natural order, the same order in
+ * A handle on every key of a set or none, built from one single-key request per key. Keys are taken one at a time in their natural order, the same order in
  * every process, so two requests whose sets overlap never wait for each other in a cycle; each
  * key's wait is what is left of the request's one bound. A key that is not acquired ends the
  * request: the keys taken before it are released at once, so a request that does not succeed
- * holds none of its keys.
+ * holds none of its keys. Listeners see it as one request ({@link LockListener#requested(LockRequest,
+ * int)}).
  */
 final class MultiKeyLock implements LockHandle {
 
-	private final LockManager manager;
+	/** The key of a request that only stands for how each key of a set is taken. */
+	static final String ANY_KEY = "*";
+
+	private static final Logger logger = LoggerFactory.getLogger(MultiKeyLock.class);
+
+	private final Function<LockRequest, LockHandle> parts;
 
 	private final List<String> keys;
 
@@ -36,58 +48,68 @@ final class MultiKeyLock implements LockHandle {
 
 	private final CompletableFuture<LockLostException> leaseLost = new CompletableFuture<>();
 
+	private final AcquisitionTracker tracker;
+
+	private final AtomicBoolean lostReported = new AtomicBoolean();
+
+	private final AtomicBoolean releasedReported = new AtomicBoolean();
+
 	/** The requests made so far, in key order; guarded by {@code this}. */
-	private final List<LockHandle> parts = new ArrayList<>();
+	private final List<LockHandle> taken = new ArrayList<>();
 
 	/** Guarded by {@code this}: the request's outcome is decided (it may still be releasing). */
 	private boolean decided;
 
-	private MultiKeyLock(LockManager manager, List<String> keys, Function<String, LockRequest> requestFor,
-			Duration waitTime) {
-		this.manager = manager;
+	private MultiKeyLock(Function<LockRequest, LockHandle> parts, List<String> keys,
+			Function<String, LockRequest> requestFor, LockListener listener) {
+		this.parts = parts;
 		this.keys = keys;
 		this.requestFor = requestFor;
-		this.deadline = this.startedAt + waitTime.toNanos();
+		LockRequest first = requestFor.apply(keys.get(0));
+		this.deadline = this.startedAt + first.waitTime().toNanos();
+		this.tracker = listener.requested(first, keys.size());
 	}
 
 	/**
-	 * Requests every key of {@code keys} from {@code manager}.
+	 * Requests every key of {@code keys}.
+	 * @param parts makes the request of one key
 	 * @param requestFor the request of one key; its wait bound is the whole request's
+	 * @param listener told of the request as one
 	 * @throws IllegalArgumentException if {@code keys} is empty or holds a null or an invalid key
 	 */
-	static LockHandle start(LockManager manager, Collection<String> keys, Function<String, LockRequest> requestFor) {
+	static LockHandle start(Function<LockRequest, LockHandle> parts, Collection<String> keys,
+			Function<String, LockRequest> requestFor, LockListener listener) {
 		if (keys == null || keys.isEmpty()) {
 			throw new IllegalArgumentException("A multi-key lock needs at least one key, got " + keys);
 		}
 		TreeSet<String> ordered = new TreeSet<>();
-		Duration waitTime = Duration.ZERO;
 		for (String key : keys) {
 			if (key == null) {
 				throw new IllegalArgumentException("A multi-key lock's keys must not be null, got " + keys);
 			}
-			waitTime = requestFor.apply(key).waitTime();
+			requestFor.apply(key);
 			ordered.add(key);
 		}
-		MultiKeyLock lock = new MultiKeyLock(manager, List.copyOf(ordered), requestFor, waitTime);
+		MultiKeyLock lock = new MultiKeyLock(parts, List.copyOf(ordered), requestFor, listener);
 		lock.request(0);
 		return lock;
 	}
 
 	private void request(int index) {
 		Duration remaining = Duration.ofNanos(Math.max(0, this.deadline - System.nanoTime()));
-		LockHandle part = this.manager.lock(this.requestFor.apply(this.keys.get(index)).withWaitTime(remaining));
+		LockHandle part = this.parts.apply(this.requestFor.apply(this.keys.get(index)).withWaitTime(remaining));
 		boolean wanted;
 		synchronized (this) {
 			wanted = !this.decided;
 			if (wanted) {
-				this.parts.add(part);
+				this.taken.add(part);
 			}
 		}
 		if (!wanted) {
 			part.cancel();
 			return;
 		}
-		part.leaseLost().thenAccept(this.leaseLost::complete);
+		part.leaseLost().thenAccept(this::lost);
 		part.result().thenAccept((outcome) -> answered(index, outcome));
 	}
 
@@ -102,7 +124,10 @@ final class MultiKeyLock implements LockHandle {
 				decision = new LockResult(outcome.status(), -1, waited(), outcome.failure());
 			}
 			else if (last) {
-				decision = LockResult.acquired(this.parts.get(0).fencingToken(), waited());
+				LockLostException lost = this.leaseLost.getNow(null);
+				// A key taken first may have lost its lease while a later one was awaited.
+				decision = (lost != null) ? LockResult.failed(lost, waited())
+						: LockResult.acquired(this.taken.get(0).fencingToken(), waited());
 			}
 			this.decided = decision != null;
 		}
@@ -113,7 +138,37 @@ final class MultiKeyLock implements LockHandle {
 		if (!decision.acquired()) {
 			releaseParts();
 		}
+		decided(decision);
+	}
+
+	private void decided(LockResult decision) {
+		boolean contended;
+		synchronized (this) {
+			contended = this.taken.stream().anyMatch((part) -> part instanceof Acquisition acquisition
+					&& acquisition.state().contended());
+		}
+		notifyTracker((tracker) -> tracker.completed(decision, contended));
 		this.result.complete(decision);
+	}
+
+	private void lost(LockLostException lost) {
+		if (this.leaseLost.complete(lost) && isAcquired() && this.lostReported.compareAndSet(false, true)) {
+			notifyTracker(AcquisitionTracker::lost);
+		}
+	}
+
+	private boolean isAcquired() {
+		LockResult outcome = this.result.getNow(null);
+		return outcome != null && outcome.acquired();
+	}
+
+	private void notifyTracker(Consumer<AcquisitionTracker> event) {
+		try {
+			event.accept(this.tracker);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Lock listener failed for locks {}", this.keys, ex);
+		}
 	}
 
 	private Duration waited() {
@@ -121,13 +176,10 @@ final class MultiKeyLock implements LockHandle {
 	}
 
 	private void releaseParts() {
-		List<LockHandle> taken;
-		synchronized (this) {
-			taken = new ArrayList<>(this.parts);
-		}
-		Collections.reverse(taken);
+		List<LockHandle> parts = takenSoFar();
+		Collections.reverse(parts);
 		RuntimeException failure = null;
-		for (LockHandle part : taken) {
+		for (LockHandle part : parts) {
 			try {
 				part.unlock();
 			}
@@ -190,7 +242,7 @@ final class MultiKeyLock implements LockHandle {
 		}
 		if (cancelled != null) {
 			releaseParts();
-			this.result.complete(cancelled);
+			decided(cancelled);
 		}
 	}
 
@@ -201,13 +253,7 @@ final class MultiKeyLock implements LockHandle {
 
 	@Override
 	public boolean isHeld() {
-		LockResult outcome = this.result.getNow(null);
-		if (outcome == null || !outcome.acquired() || this.leaseLost.isDone()) {
-			return false;
-		}
-		synchronized (this) {
-			return this.parts.stream().allMatch(LockHandle::isHeld);
-		}
+		return isAcquired() && !this.leaseLost.isDone() && takenSoFar().stream().allMatch(LockHandle::isHeld);
 	}
 
 	@Override
@@ -238,7 +284,7 @@ final class MultiKeyLock implements LockHandle {
 		boolean acquired = fencingToken() > 0;
 		synchronized (this) {
 			for (int i = 0; i < this.keys.size(); i++) {
-				tokens.put(this.keys.get(i), (acquired) ? this.parts.get(i).fencingToken() : -1L);
+				tokens.put(this.keys.get(i), (acquired) ? this.taken.get(i).fencingToken() : -1L);
 			}
 		}
 		return Collections.unmodifiableMap(tokens);
@@ -247,19 +293,35 @@ final class MultiKeyLock implements LockHandle {
 	@Override
 	public void unlock() {
 		withdraw();
-		releaseParts();
+		try {
+			releaseParts();
+		}
+		finally {
+			endHold();
+		}
 	}
 
 	@Override
 	public void unlockAfter(Duration delay) {
 		withdraw();
-		List<LockHandle> taken;
-		synchronized (this) {
-			taken = new ArrayList<>(this.parts);
+		try {
+			for (LockHandle part : takenSoFar()) {
+				part.unlockAfter(delay);
+			}
 		}
-		for (LockHandle part : taken) {
-			part.unlockAfter(delay);
+		finally {
+			endHold();
 		}
+	}
+
+	private void endHold() {
+		if (isAcquired() && this.releasedReported.compareAndSet(false, true)) {
+			notifyTracker(AcquisitionTracker::released);
+		}
+	}
+
+	private synchronized List<LockHandle> takenSoFar() {
+		return new ArrayList<>(this.taken);
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.distlock.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.distlock.core.LockListener.AcquisitionTracker;
 import io.distlock.core.spi.BackendEvents;
 import io.distlock.core.spi.LockBackend;
 
@@ -91,6 +93,13 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		return submit(request, false);
 	}
 
+	/** Reported to listeners as one request; its keys' own requests are not. */
+	@Override
+	public LockHandle lockAll(Collection<String> keys, LockRequest each) {
+		return MultiKeyLock.start((request) -> submit(request, false, AcquisitionTracker.NO_OP), keys, each::withKey,
+				this.listener);
+	}
+
 	@Override
 	public LockHandle acquire(LockRequest request) {
 		Acquisition acquisition = submit(request, true);
@@ -137,11 +146,14 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	 */
 	private Acquisition submit(LockRequest request, boolean inline) {
 		Objects.requireNonNull(request, "'request' must not be null");
+		return submit(request, inline, this.listener.requested(request));
+	}
+
+	private Acquisition submit(LockRequest request, boolean inline, AcquisitionTracker tracker) {
 		if (!this.started) {
 			start();
 		}
-		Acquisition acquisition = new Acquisition(this.handles, request, this.ownerTokens.next(),
-				this.listener.requested(request));
+		Acquisition acquisition = new Acquisition(this.handles, request, this.ownerTokens.next(), tracker);
 		if (this.closed) {
 			acquisition.state().end(LockStatus.CANCELLED);
 			acquisition.announceResult();

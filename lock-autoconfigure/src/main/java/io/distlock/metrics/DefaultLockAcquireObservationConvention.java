@@ -11,7 +11,8 @@ import io.distlock.metrics.LockObservationDocumentation.LockKeyNames;
 
 /**
  * The default {@link LockAcquireObservationConvention}: the observation {@code distlock.acquire},
- * tagged with the lock's name and, once known, its outcome and contention; the fencing token of
+ * tagged with the lock's name, how many keys it locks and, once known, its outcome and
+ * contention; the fencing token of
  * an acquired lock goes on the span only. Extend it to add or change key values.
  *
  * @since 1.0.0
@@ -52,7 +53,8 @@ public class DefaultLockAcquireObservationConvention implements LockAcquireObser
 			return KeyValues.of(name);
 		}
 		return KeyValues.of(name, OUTCOMES[result.status().ordinal()],
-				context.isContended() ? CONTENDED : UNCONTENDED);
+				context.isContended() ? CONTENDED : UNCONTENDED,
+				LockKeyNames.KEYS.withValue(KeyCount.bucket(context.getKeys())));
 	}
 
 	@Override

@@ -28,7 +28,8 @@ public class DefaultLockHeldObservationConvention implements LockHeldObservation
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(LockHeldContext context) {
-		return KeyValues.of(LockKeyNames.NAME.withValue(context.getRequest().name()));
+		return KeyValues.of(LockKeyNames.NAME.withValue(context.getRequest().name()),
+				LockKeyNames.KEYS.withValue(KeyCount.bucket(context.getKeys())));
 	}
 
 	@Override

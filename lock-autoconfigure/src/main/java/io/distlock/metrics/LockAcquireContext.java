@@ -26,6 +26,15 @@ public class LockAcquireContext extends LockObservationContext {
 	}
 
 	/**
+	 * Creates a context for a request of {@code keys} keys at once, before it has an outcome.
+	 * @param request the request of its first key
+	 * @param keys how many keys it locks
+	 */
+	public LockAcquireContext(LockRequest request, int keys) {
+		super(request, keys);
+	}
+
+	/**
 	 * The outcome of the request.
 	 * @return the outcome, or {@code null} while the request has none
 	 */

@@ -21,7 +21,17 @@ public class LockHeldContext extends LockObservationContext {
 	 * @param acquisition its outcome, {@link io.distlock.core.LockStatus#ACQUIRED}
 	 */
 	public LockHeldContext(LockRequest request, LockResult acquisition) {
-		super(request);
+		this(request, acquisition, 1);
+	}
+
+	/**
+	 * Creates a context for the locks that a request of {@code keys} keys acquired.
+	 * @param request the request of its first key
+	 * @param acquisition its outcome, {@link io.distlock.core.LockStatus#ACQUIRED}
+	 * @param keys how many keys it locks
+	 */
+	public LockHeldContext(LockRequest request, LockResult acquisition, int keys) {
+		super(request, keys);
 		this.acquisition = Objects.requireNonNull(acquisition, "'acquisition' must not be null");
 	}
 

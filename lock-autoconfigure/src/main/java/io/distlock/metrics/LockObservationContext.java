@@ -17,12 +17,24 @@ public abstract class LockObservationContext extends Observation.Context {
 
 	private final LockRequest request;
 
+	private final int keys;
+
 	/**
-	 * Creates a context for {@code request}.
+	 * Creates a context for {@code request}, of one key.
 	 * @param request the lock request
 	 */
 	protected LockObservationContext(LockRequest request) {
+		this(request, 1);
+	}
+
+	/**
+	 * Creates a context for {@code request}, which locks {@code keys} keys at once.
+	 * @param request the lock request; for several keys, that of the first
+	 * @param keys how many keys it locks
+	 */
+	protected LockObservationContext(LockRequest request, int keys) {
 		this.request = Objects.requireNonNull(request, "'request' must not be null");
+		this.keys = keys;
 	}
 
 	/**
@@ -31,6 +43,14 @@ public abstract class LockObservationContext extends Observation.Context {
 	 */
 	public LockRequest getRequest() {
 		return this.request;
+	}
+
+	/**
+	 * How many keys the request locks: one, or more for {@code LockManager.lockAll}.
+	 * @return the number of keys
+	 */
+	public int getKeys() {
+		return this.keys;
 	}
 
 }

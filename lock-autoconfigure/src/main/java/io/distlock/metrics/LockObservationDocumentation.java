@@ -25,7 +25,8 @@ public enum LockObservationDocumentation implements ObservationDocumentation {
 
 		@Override
 		public KeyName[] getLowCardinalityKeyNames() {
-			return new KeyName[] { LockKeyNames.NAME, LockKeyNames.OUTCOME, LockKeyNames.CONTENDED };
+			return new KeyName[] { LockKeyNames.NAME, LockKeyNames.OUTCOME, LockKeyNames.CONTENDED,
+					LockKeyNames.KEYS };
 		}
 
 		@Override
@@ -45,7 +46,7 @@ public enum LockObservationDocumentation implements ObservationDocumentation {
 
 		@Override
 		public KeyName[] getLowCardinalityKeyNames() {
-			return new KeyName[] { LockKeyNames.NAME };
+			return new KeyName[] { LockKeyNames.NAME, LockKeyNames.KEYS };
 		}
 
 		@Override
@@ -71,6 +72,9 @@ public enum LockObservationDocumentation implements ObservationDocumentation {
 
 		/** Whether another holder had the lock at the first attempt (low cardinality). */
 		CONTENDED("contended"),
+
+		/** How many keys the request locks: {@code 1}, {@code 2-4}, {@code 5-16}, {@code more} (low cardinality). */
+		KEYS("keys"),
 
 		/** The acquisition's fencing token, on spans only (high cardinality). */
 		FENCING_TOKEN("fencing.token");

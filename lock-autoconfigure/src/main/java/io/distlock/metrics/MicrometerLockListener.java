@@ -18,7 +18,7 @@ import io.distlock.core.LockResult;
 import io.distlock.core.LockStatus;
 
 /**
- * Records the {@code distlock.*} meters: {@code distlock.acquire} (by outcome and contention),
+ * Records the {@code distlock.*} meters: {@code distlock.acquire} (by outcome, contention and keys),
  * {@code distlock.acquire.active}, {@code distlock.held}, {@code distlock.held.active} and
  * {@code distlock.lost}, directly in a {@link MeterRegistry}; a lock's hold ends at its release or
  * at the loss of its lease, whichever comes first. Tags carry the lock's name, never its per-call
@@ -44,11 +44,18 @@ public final class MicrometerLockListener implements LockListener {
 
 	@Override
 	public AcquisitionTracker requested(LockRequest request) {
-		return new Tracker(this.meters.computeIfAbsent(request.name(), (name) -> new NameMeters(this.registry, name)));
+		return requested(request, 1);
+	}
+
+	@Override
+	public AcquisitionTracker requested(LockRequest request, int keys) {
+		String bucket = KeyCount.bucket(keys);
+		return new Tracker(this.meters.computeIfAbsent(request.name() + '\u0000' + bucket,
+				(ignored) -> new NameMeters(this.registry, request.name(), bucket)));
 	}
 
 	/**
-	 * The meters of one lock name, resolved once.
+	 * The meters of one lock name and key count, resolved once.
 	 */
 	private static final class NameMeters {
 
@@ -64,7 +71,7 @@ public final class MicrometerLockListener implements LockListener {
 
 		private final Counter lost;
 
-		NameMeters(MeterRegistry registry, String name) {
+		NameMeters(MeterRegistry registry, String name, String keys) {
 			for (LockStatus status : LockStatus.values()) {
 				for (boolean contended : new boolean[] { false, true }) {
 					this.acquire[index(status, contended)] = Timer.builder("distlock.acquire")
@@ -72,6 +79,7 @@ public final class MicrometerLockListener implements LockListener {
 						.tag("name", name)
 						.tag("outcome", status.name().toLowerCase(Locale.ROOT))
 						.tag("contended", Boolean.toString(contended))
+						.tag("keys", keys)
 						.register(registry);
 				}
 			}
@@ -82,6 +90,7 @@ public final class MicrometerLockListener implements LockListener {
 			this.held = Timer.builder("distlock.held")
 				.description("Time from acquiring a lock to releasing it")
 				.tag("name", name)
+				.tag("keys", keys)
 				.register(registry);
 			this.heldActive = LongTaskTimer.builder("distlock.held.active")
 				.description("Locks this process holds now")

@@ -55,10 +55,15 @@ public final class ObservationLockListener implements LockListener {
 
 	@Override
 	public AcquisitionTracker requested(LockRequest request) {
+		return requested(request, 1);
+	}
+
+	@Override
+	public AcquisitionTracker requested(LockRequest request, int keys) {
 		if (this.registry.isNoop()) {
 			return AcquisitionTracker.NO_OP;
 		}
-		return new Tracker(request, this.registry.getCurrentObservation());
+		return new Tracker(request, keys, this.registry.getCurrentObservation());
 	}
 
 	/**
@@ -74,8 +79,8 @@ public final class ObservationLockListener implements LockListener {
 
 		private final AtomicReference<@Nullable Observation> holding = new AtomicReference<>();
 
-		Tracker(LockRequest request, @Nullable Observation parent) {
-			this.context = new LockAcquireContext(request);
+		Tracker(LockRequest request, int keys, @Nullable Observation parent) {
+			this.context = new LockAcquireContext(request, keys);
 			this.parent = parent;
 			this.acquiring = LockObservationDocumentation.ACQUIRE
 				.observation(ObservationLockListener.this.acquireConvention,
@@ -94,7 +99,7 @@ public final class ObservationLockListener implements LockListener {
 			}
 			this.acquiring.stop();
 			if (result.acquired()) {
-				LockHeldContext held = new LockHeldContext(this.context.getRequest(), result);
+				LockHeldContext held = new LockHeldContext(this.context.getRequest(), result, this.context.getKeys());
 				// A sibling of the acquisition under the caller's observation, whichever thread acquired.
 				this.holding.set(LockObservationDocumentation.HELD
 					.observation(ObservationLockListener.this.heldConvention,

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.distlock.core.LockHandle;
 import io.distlock.core.LockListener;
 import io.distlock.core.LockRequest;
 import io.distlock.testsupport.RedisExtension;
@@ -90,6 +91,10 @@ class LockMetersIntegrationTests {
 			.sum();
 	}
 
+	private long samples(String meter, String name, String keys) {
+		return this.registry.find(meter).tags("name", name, "keys", keys).timers().stream().mapToLong(Timer::count).sum();
+	}
+
 	private long active(String meter, String name) {
 		return this.registry.get(meter).tag("name", name).longTaskTimer().activeTasks();
 	}
@@ -152,10 +157,29 @@ class LockMetersIntegrationTests {
 		// The observation path adds Micrometer's error tag to its timers; nothing else varies.
 		assertThat(this.registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
 			.extracting(Tag::getKey)
-			.isSubsetOf(Set.of("name", "outcome", "contended", "error")));
+			.isSubsetOf(Set.of("name", "outcome", "contended", "keys", "error")));
 		assertThat(this.registry.getMeters()).allSatisfy(
 				(meter) -> assertThat(meter.getId().getTag("name")).isEqualTo("bulk"));
 		assertThat(acquireCount("bulk", "acquired", false)).isEqualTo(10_000);
+	}
+
+	@Test
+	void aRequestForSeveralKeysIsOneSampleTaggedWithItsKeyCount() {
+		LockRequest each = LockRequest.of("ignored", Duration.ofSeconds(5))
+			.withWaitTime(Duration.ofSeconds(5))
+			.withName("transfer");
+		LockHandle three = this.locks.locks().lockAll(List.of("account:1", "account:2", "account:3"), each);
+		assertThat(three.await().acquired()).isTrue();
+		assertThat(active("distlock.held.active", "transfer")).isEqualTo(1);
+		three.unlock();
+		this.locks.locks().acquire(each.withKey("account:9")).unlock();
+
+		assertThat(samples("distlock.acquire", "transfer", "2-4")).as("samples of the three-key request").isOne();
+		assertThat(samples("distlock.acquire", "transfer", "1")).as("samples of single keys: the one single-key request")
+			.isOne();
+		assertThat(this.registry.get("distlock.held").tags("name", "transfer", "keys", "2-4").timer().count())
+			.isEqualTo(1);
+		assertThat(active("distlock.held.active", "transfer")).isZero();
 	}
 
 }

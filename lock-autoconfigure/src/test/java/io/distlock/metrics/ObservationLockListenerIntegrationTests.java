@@ -87,7 +87,8 @@ class ObservationLockListenerIntegrationTests {
 		assertThat(holds).allSatisfy((context) -> ObservationContextAssert.assertThat(context)
 			.hasNameEqualTo("distlock.held")
 			.hasContextualNameEqualTo("hold pay")
-			.hasOnlyKeys("name", "fencing.token")
+			.hasOnlyKeys("name", "keys", "fencing.token")
+			.hasLowCardinalityKeyValue("keys", "1")
 			.doesNotHaveError());
 		this.registry.assertThat()
 			.hasNumberOfObservationsWithNameEqualTo("distlock.acquire", 5)

@@ -86,7 +86,7 @@ class DistributedLockMetricsAutoConfigurationTests {
 			assertThat(registry.find("distlock.acquire").timers()).singleElement()
 				.satisfies((timer) -> assertThat(timer.getId().getTags()).containsExactlyInAnyOrder(
 						Tag.of("name", "orders"), Tag.of("outcome", "acquired"), Tag.of("contended", "false"),
-						Tag.of("error", "none")));
+						Tag.of("keys", "1"), Tag.of("error", "none")));
 			assertThat(totalCount(registry, "distlock.acquire")).isEqualTo(2);
 			assertThat(totalCount(registry, "distlock.held")).isEqualTo(2);
 			assertThat(registry.find("distlock.acquire.active").longTaskTimers()).hasSize(1);
