@@ -1,5 +1,6 @@
 package io.distlock.sample.inventory;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -48,6 +49,11 @@ class InventoryController {
 	@PostMapping("/deliver/{sku}")
 	CompletableFuture<StockLevel> deliver(@PathVariable String sku, @RequestParam int quantity) {
 		return this.inventory.deliver(sku, quantity).thenApply((units) -> new StockLevel(sku, units));
+	}
+
+	@PostMapping("/transfer/{from}/{to}")
+	List<StockLevel> transfer(@PathVariable String from, @PathVariable String to, @RequestParam int quantity) {
+		return this.inventory.transfer(from, to, quantity);
 	}
 
 	@PostMapping("/reserve-unguarded/{sku}")

@@ -1,5 +1,6 @@
 package io.distlock.sample.inventory;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,27 @@ class InventoryService {
 			this.stock.set(sku, after);
 			return after;
 		}, CompletableFuture.delayedExecutor(DELIVERY_MILLIS, TimeUnit.MILLISECONDS));
+	}
+
+	/**
+	 * Moves units from one SKU's stock to another's while holding both their locks,
+	 * {@code inventory:<from>} and {@code inventory:<to>}, as one request: two moves in opposite
+	 * directions cannot deadlock, and neither SKU changes under it meanwhile.
+	 * @param from the SKU the units leave
+	 * @param to the SKU they join, another one
+	 * @param quantity the units moved, at least 1
+	 * @return the stock of both SKUs afterwards
+	 * @throws InsufficientStockException if {@code from} has fewer than {@code quantity}
+	 */
+	@DistributedLock(name = "inventory", key = "{#from, #to}", ttl = "5s", waitTime = "${sample.reserve.wait-time}")
+	public List<StockLevel> transfer(String from, String to, int quantity) {
+		if (from.equals(to)) {
+			throw new IllegalArgumentException("A transfer needs two SKUs, got '" + from + "' twice");
+		}
+		long left = take(from, quantity);
+		long joined = this.stock.available(to) + quantity;
+		this.stock.set(to, joined);
+		return List.of(new StockLevel(from, left), new StockLevel(to, joined));
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.distlock.sample.inventory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +96,27 @@ class InventoryIntegrationTests {
 		assertThat(this.client.post().uri("/api/deliver/{sku}?quantity=1", "delivered").retrieve()
 			.body(StockLevel.class)).isEqualTo(new StockLevel("delivered", 4));
 		assertThat(this.redis.hasKey("lock:inventory:delivered")).isFalse();
+	}
+
+	@Test
+	void transfersBothWaysAtOnceKeepTheTotalAndLeaveNoLock() {
+		this.client.post().uri("/api/stock/{sku}?quantity=50", "north").retrieve().toBodilessEntity();
+		this.client.post().uri("/api/stock/{sku}?quantity=50", "south").retrieve().toBodilessEntity();
+		List<CompletableFuture<Void>> movers = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			List<String> route = (i % 2 == 0) ? List.of("north", "south") : List.of("south", "north");
+			movers.add(CompletableFuture.runAsync(() -> {
+				for (int n = 0; n < 10; n++) {
+					this.client.post().uri("/api/transfer/{from}/{to}?quantity=1", route.get(0), route.get(1))
+						.retrieve()
+						.toBodilessEntity();
+				}
+			}));
+		}
+		CompletableFuture.allOf(movers.toArray(CompletableFuture[]::new)).join();
+		assertThat(this.inventory.available("north") + this.inventory.available("south")).as("units of both SKUs")
+			.isEqualTo(100);
+		assertThat(this.redis.keys("lock:inventory:*")).as("locks left").isEmpty();
 	}
 
 	@Test
