@@ -1,5 +1,6 @@
 package io.distlock.benchmarks.adapter;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -10,12 +11,14 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 
 import io.distlock.autoconfigure.DistributedLockAutoConfiguration;
+import io.distlock.autoconfigure.metrics.DistributedLockMetricsAutoConfiguration;
 import io.distlock.core.LockManager;
 
 /**
- * A small Spring context as an application would have it: distlock's auto-configuration, the
- * aspect, and one {@link AnnotatedSection} bean, over either Redis (the auto-configured
- * {@code RedisLockManager}) or a given {@link LockManager}.
+ * A small Spring context as an application would have it: distlock's auto-configuration (its
+ * meters too, when given a {@link MeterRegistry}), the aspect, and one {@link AnnotatedSection}
+ * bean, over either Redis (the auto-configured {@code RedisLockManager}, standalone or cluster)
+ * or a given {@link LockManager}.
  *
  * @since 1.0.0
  */
@@ -38,10 +41,36 @@ public final class AspectContext implements AutoCloseable {
 	 * @return the started context
 	 */
 	public static AspectContext onRedis(Endpoint endpoint) {
-		JedisConnectionFactory connections = Connections.springConnectionFactory(endpoint);
+		return onConnections(Connections.springConnectionFactory(endpoint), null);
+	}
+
+	/**
+	 * A context like {@link #onRedis(Endpoint)} that also records distlock's meters.
+	 * @param endpoint the benchmark's Redis
+	 * @param meters where the meters go, which the caller reads
+	 * @return the started context
+	 */
+	public static AspectContext onRedis(Endpoint endpoint, MeterRegistry meters) {
+		return onConnections(Connections.springConnectionFactory(endpoint), meters);
+	}
+
+	/**
+	 * A context whose lock manager is the auto-configured one, on a Redis Cluster.
+	 * @param cluster the benchmark's cluster
+	 * @return the started context
+	 */
+	public static AspectContext onCluster(ClusterEndpoint cluster) {
+		return onConnections(Connections.springConnectionFactory(cluster), null);
+	}
+
+	private static AspectContext onConnections(JedisConnectionFactory connections, @Nullable MeterRegistry meters) {
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		context.registerBean("redisConnectionFactory", RedisConnectionFactory.class, () -> connections,
 				(definition) -> definition.setDestroyMethodName(""));
+		if (meters != null) {
+			context.registerBean("meterRegistry", MeterRegistry.class, () -> meters,
+					(definition) -> definition.setDestroyMethodName(""));
+		}
 		return new AspectContext(context, connections);
 	}
 
@@ -84,7 +113,7 @@ public final class AspectContext implements AutoCloseable {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableAspectJAutoProxy(proxyTargetClass = true)
-	@ImportAutoConfiguration(DistributedLockAutoConfiguration.class)
+	@ImportAutoConfiguration({ DistributedLockMetricsAutoConfiguration.class, DistributedLockAutoConfiguration.class })
 	static class Configured {
 
 		@Bean

@@ -1,5 +1,6 @@
 package io.distlock.benchmarks.adapter;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -16,8 +17,13 @@ public enum Library {
 	/** One SET NX PX and one compare-and-delete: what every ratio is measured against. */
 	FLOOR("raw floor", Role.FLOOR, RawFloorAdapter::new, RawFloorAdapter::onCluster),
 
-	/** distlock's programmatic API. */
-	DISTLOCK("distlock", Role.DISTLOCK, DistlockAdapter::onRedis, DistlockAdapter::onCluster),
+	/** The auto-configured lock manager's {@code lock(key, ttl, wait)} then {@code await()}. */
+	DISTLOCK_LOCK("distlock lock().await()", Role.DISTLOCK, DistlockAdapter.onRedis(DistlockAdapter.Form.AWAIT),
+			DistlockAdapter.onCluster(DistlockAdapter.Form.AWAIT)),
+
+	/** The auto-configured lock manager's {@code acquire(LockRequest)} in try-with-resources. */
+	DISTLOCK_ACQUIRE("distlock acquire()", Role.DISTLOCK, DistlockAdapter.onRedis(DistlockAdapter.Form.ACQUIRE),
+			DistlockAdapter.onCluster(DistlockAdapter.Form.ACQUIRE)),
 
 	/** distlock's {@code @DistributedLock} aspect on a Spring bean. */
 	DISTLOCK_ASPECT("distlock @DistributedLock", Role.DISTLOCK, DistlockAspectAdapter::new),
@@ -37,6 +43,9 @@ public enum Library {
 	SI_PUB_SUB("Spring Integration PUB_SUB_LOCK", Role.COMPETITOR,
 			(endpoint) -> new SpringIntegrationAdapter(endpoint, RedisLockType.PUB_SUB_LOCK),
 			(cluster) -> new SpringIntegrationAdapter(cluster, RedisLockType.PUB_SUB_LOCK)),
+
+	/** ShedLock's Spring Data Redis provider, tried again every millisecond while busy. */
+	SHEDLOCK("ShedLock RedisLockProvider", Role.COMPETITOR, ShedLockAdapter::new, ShedLockAdapter::new),
 
 	/** Curator's InterProcessMutex on ZooKeeper. */
 	CURATOR_MUTEX("Curator InterProcessMutex", Role.COMPETITOR, Store.ZOOKEEPER, CuratorMutexAdapter::new);
@@ -163,6 +172,30 @@ public enum Library {
 			throw new IllegalStateException(this.label + " has no cluster run");
 		}
 		return this.clusterOpener.apply(cluster);
+	}
+
+	/**
+	 * Whether the held-locks scenario measures this library: distlock's programmatic API and
+	 * Redisson's watchdog.
+	 * @return whether {@link #openHolder} works
+	 */
+	public boolean holdsLocks() {
+		return this == DISTLOCK_LOCK || this == REDISSON;
+	}
+
+	/**
+	 * Connects a fresh instance of the library, configured to hold many locks of a short ttl.
+	 * @param endpoint the benchmark's Redis
+	 * @param ttl the lease, renewed by the library while held
+	 * @return the holder, which the caller closes
+	 * @throws IllegalStateException if the library does not {@link #holdsLocks() hold locks}
+	 */
+	public LockHolder openHolder(Endpoint endpoint, Duration ttl) {
+		return switch (this) {
+			case DISTLOCK_LOCK -> new DistlockLockHolder(endpoint, ttl);
+			case REDISSON -> new RedissonLockHolder(endpoint, ttl);
+			default -> throw new IllegalStateException(this.label + " has no held-locks run");
+		};
 	}
 
 	/**

@@ -29,7 +29,7 @@ final class RedissonAdapter implements LockAdapter {
 		return new RedissonAdapter(config);
 	}
 
-	private static Config singleServer(Endpoint endpoint) {
+	static Config singleServer(Endpoint endpoint) {
 		Config config = new Config();
 		config.useSingleServer()
 			.setAddress("redis://" + endpoint.host() + ":" + endpoint.port())

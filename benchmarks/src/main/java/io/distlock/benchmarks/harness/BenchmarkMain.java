@@ -5,13 +5,16 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import io.distlock.benchmarks.adapter.Library;
 
 /**
  * Runs every scenario on every library and writes the report. Arguments: {@code --report <file>}
  * (default {@code docs/benchmarks.md}), {@code --cluster} (scenarios 1 to 3 on a Redis Cluster
  * instead), {@code --quick} (short windows, for development),
- * {@code --libraries floor,distlock,...}, {@code --no-jmh}.
+ * {@code --libraries floor,distlock-acquire,...}, {@code --no-jmh}, {@code --held-locks-seconds <s>}
+ * (how long each held-locks load is held, default 60).
  *
  * @since 1.0.0
  */
@@ -32,17 +35,23 @@ public final class BenchmarkMain {
 			.filter((option) -> !option.isEmpty())
 			.toArray(String[]::new);
 		boolean cluster = false;
+		@Nullable Duration heldLocksWindow = null;
 		for (int i = 0; i < options.length; i++) {
 			switch (options[i]) {
 				case "--report" -> report = Path.of(options[++i]);
 				case "--cluster" -> cluster = true;
 				case "--quick" -> settings = settings.quick();
 				case "--no-jmh" -> settings = settings.withJmh(false);
+				case "--held-locks-seconds" -> heldLocksWindow = Duration.ofSeconds(Long.parseLong(options[++i]));
 				case "--libraries" -> settings = settings.withLibraries(
 						Arrays.stream(options[++i].split(",")).map(Library::of).toList());
 				default -> throw new IllegalArgumentException("Unknown option '" + options[i] + "'; use --report <file>, "
-						+ "--cluster, --quick, --no-jmh, --libraries " + List.of(Library.values()));
+						+ "--cluster, --quick, --no-jmh, --held-locks-seconds <s>, --libraries "
+						+ List.of(Library.values()));
 			}
+		}
+		if (heldLocksWindow != null) {
+			settings = settings.withHeldLocksWindow(heldLocksWindow);
 		}
 		String loadBefore = MachineFacts.loadAverage();
 		long started = System.nanoTime();

@@ -14,7 +14,8 @@ import io.distlock.benchmarks.jmh.JmhSuite;
 /**
  * One run: starts the lab, runs an unrecorded warm-up round, then interleaved rounds of scenarios
  * 1 to 5 (every scenario runs every library once per round, in an order rotated each round),
- * scenario 6 once, and scenario 7 under JMH. The cluster run does the same with scenarios 1 to 3
+ * scenario 6 once, the held-locks scenarios 8a, 8b, ... once each with the worker JVMs stopped,
+ * and scenario 7 under JMH. The cluster run does the same with scenarios 1 to 3
  * on a Redis Cluster.
  *
  * @since 1.0.0
@@ -48,12 +49,27 @@ public final class BenchmarkRun {
 				}
 			}
 			lab.stopWorkers();
+			for (HeldLocksScenario held : heldLocks(settings)) {
+				for (Library library : settings.libraries()) {
+					if (library.holdsLocks()) {
+						record(results, held, library, held.measure(library, lab), "once", log);
+					}
+				}
+			}
 			if (settings.jmh()) {
 				log.println("Scenario 7 under JMH");
 				results.jmh(JmhSuite.run(lab.endpoint(), settings.libraries()));
 			}
 		}
 		return results;
+	}
+
+	private static List<HeldLocksScenario> heldLocks(Settings settings) {
+		List<HeldLocksScenario> scenarios = new ArrayList<>();
+		for (int i = 0; i < settings.heldLoads().size(); i++) {
+			scenarios.add(new HeldLocksScenario("8" + (char) ('a' + i) + ".", settings.heldLoads().get(i)));
+		}
+		return scenarios;
 	}
 
 	/**

@@ -3,7 +3,6 @@ package io.distlock.benchmarks.harness;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -26,9 +25,6 @@ import io.distlock.testsupport.RedisServer;
  * executed. Probes and housekeeping ({@code PING}, {@code INFO}, ...) are not counted.
  */
 final class CommandCounter implements AutoCloseable {
-
-	private static final Set<String> NOT_COUNTED = Set.of("ping", "info", "config", "echo", "client", "hello",
-			"monitor", "command", "select");
 
 	private static final Duration MARKER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -68,7 +64,7 @@ final class CommandCounter implements AutoCloseable {
 		mark(true);
 		workload.run();
 		mark(false);
-		return new Counts(commandStats(), snapshot(this.fromScripts));
+		return new Counts(ServerStats.commandCalls(this.server), snapshot(this.fromScripts));
 	}
 
 	/**
@@ -93,23 +89,6 @@ final class CommandCounter implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while waiting for MONITOR", ex);
 		}
-	}
-
-	private Map<String, Long> commandStats() {
-		String info = (String) this.server.command("INFO", "commandstats");
-		Map<String, Long> calls = new TreeMap<>();
-		for (String line : info.split("\r?\n")) {
-			if (!line.startsWith("cmdstat_")) {
-				continue;
-			}
-			String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-			int start = line.indexOf("calls=") + "calls=".length();
-			long count = Long.parseLong(line.substring(start, line.indexOf(',', start)));
-			if (!NOT_COUNTED.contains(name.split("\\|")[0])) {
-				calls.put(name, count);
-			}
-		}
-		return calls;
 	}
 
 	private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {

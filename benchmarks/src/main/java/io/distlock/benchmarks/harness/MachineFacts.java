@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import net.javacrumbs.shedlock.core.LockProvider;
+import org.apache.curator.framework.CuratorFramework;
 import org.redisson.api.RedissonClient;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.integration.redis.util.RedisLockRegistry;
@@ -43,7 +45,12 @@ final class MachineFacts {
 		facts.put("Load average (1, 5, 15 min) before / after", loadBefore + " / " + loadAverage());
 		facts.put("Redisson", version(RedissonClient.class));
 		facts.put("Spring Integration", version(RedisLockRegistry.class));
-		facts.put("Spring Data Redis / Jedis", version(RedisConnectionFactory.class) + " / " + jedisVersion());
+		facts.put("ShedLock", pomVersion(LockProvider.class,
+				"/META-INF/maven/net.javacrumbs.shedlock/shedlock-core/pom.properties"));
+		facts.put("Curator", pomVersion(CuratorFramework.class,
+				"/META-INF/maven/org.apache.curator/curator-framework/pom.properties"));
+		facts.put("Spring Data Redis / Jedis", version(RedisConnectionFactory.class) + " / "
+				+ pomVersion(Jedis.class, "pom.properties"));
 		return facts;
 	}
 
@@ -66,8 +73,11 @@ final class MachineFacts {
 		}
 	}
 
-	private static String jedisVersion() {
-		try (InputStream in = Jedis.class.getResourceAsStream("pom.properties")) {
+	/**
+	 * The version in a jar's Maven {@code pom.properties}, found relative to {@code anchor}.
+	 */
+	private static String pomVersion(Class<?> anchor, String resource) {
+		try (InputStream in = anchor.getResourceAsStream(resource)) {
 			Properties properties = new Properties();
 			if (in != null) {
 				properties.load(in);

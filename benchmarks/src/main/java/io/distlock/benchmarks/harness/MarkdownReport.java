@@ -79,10 +79,10 @@ public final class MarkdownReport {
 		Settings settings = this.results.settings();
 		line("# Benchmarks");
 		line();
-		line("distlock side by side with Redisson and Spring Integration, against a raw floor, measured in one run "
-				+ "on one Redis. Produced by `" + COMMAND + "` (issue 7) in " + took.toMinutes() + " min "
-				+ took.toSecondsPart() + " s; rerun it to check these numbers on your machine. The same libraries "
-				+ "on a Redis Cluster: [benchmarks-cluster.md](benchmarks-cluster.md).");
+		line("distlock side by side with Redisson, Spring Integration, ShedLock and Curator, against a raw floor, "
+				+ "measured in one run on one Redis. Produced by `" + COMMAND + "` (issues 7 and 18) in "
+				+ took.toMinutes() + " min " + took.toSecondsPart() + " s; rerun it to check these numbers on your "
+				+ "machine. The same libraries on a Redis Cluster: [benchmarks-cluster.md](benchmarks-cluster.md).");
 		line();
 		machine(facts);
 		method(settings);
@@ -108,8 +108,9 @@ public final class MarkdownReport {
 		line();
 		line("- **Libraries.** " + String.join("; ", settings.libraries().stream().map(Library::label).toList())
 				+ ", each with its own cluster client (the floor: `JedisCluster`, its compare-and-delete script "
-				+ "loaded on every node; distlock and Spring Integration: a `JedisConnectionFactory` over a "
-				+ "`RedisClusterConfiguration`; Redisson: `useClusterServers`), which sends each command to the "
+				+ "loaded on every node; distlock's auto-configured lock manager, Spring Integration and ShedLock: a "
+				+ "`JedisConnectionFactory` over a `RedisClusterConfiguration`; Redisson: `useClusterServers`), which "
+				+ "sends each command to the "
 				+ "node owning its key. Leases, pools (per node) and defaults as in the standalone run; the "
 				+ "`@DistributedLock` path adds the same on a cluster as on one server and is left out.");
 		line("- **Scenarios 1 to 3.** Fresh keys spread over every slot, so scenarios 1 and 2 use all "
@@ -140,9 +141,15 @@ public final class MarkdownReport {
 		line("- **Libraries.** " + String.join("; ", settings.libraries().stream().map(Library::label).toList())
 				+ ". The raw floor is one `SET key token NX PX` to acquire and one Lua compare-and-delete "
 				+ "(`EVALSHA`) to release over a plain `JedisPool`, retrying a busy lock every 1 ms: the least any "
-				+ "correct Redis lock can do. distlock runs with its defaults (renewal on, like Redisson's "
-				+ "watchdog); Spring Integration with its defaults (a spin lock retries every 100 ms). Every "
-				+ "library gets a 30 s lease and a pool of 32 connections; each has its own key namespace.");
+				+ "correct Redis lock can do. distlock is measured as users get it: the auto-configured "
+				+ "`LockManager` bean of a small Spring Boot context with distlock's auto-configuration, one "
+				+ "context per API form (`lock(key, ttl, wait)` then `await()`; `acquire(LockRequest)` in "
+				+ "try-with-resources; a `@DistributedLock` bean method), with its defaults (renewal on, like "
+				+ "Redisson's watchdog); distlock ZooKeeper is a `ZooKeeperLockManager` on its own Curator client. "
+				+ "Spring Integration runs with its defaults (a spin lock retries every 100 ms); ShedLock's "
+				+ "`RedisLockProvider` (Spring Data Redis) with its defaults (unlock is a plain `DEL`), tried again "
+				+ "every 1 ms while busy, as it has no waiting lock. Every library gets a 30 s lease and a pool of "
+				+ "32 connections; each has its own key namespace.");
 		line("- **Interleaved rounds.** " + (settings.warmup() ? "After an unrecorded warm-up round, " : "")
 				+ settings.rounds() + " rounds; in each "
 				+ "round every scenario runs every library once (A B C … then A B C … again), in an order rotated "
@@ -158,31 +165,54 @@ public final class MarkdownReport {
 				+ settings.threadsPerWorker() + " threads each in scenario 4), started once; they take jobs from a "
 				+ "second redis-server, so control traffic never reaches the measured one. Cross-process times use "
 				+ "`System.nanoTime()`, one monotonic clock for the whole machine on Linux.");
+		if (!settings.heldLoads().isEmpty()) {
+			line("- **Held locks.** Scenarios 8 run once each, after the worker JVMs stopped, for "
+					+ String.join(" and ", settings.heldLoads().stream().map(HeldLoad::describe).toList())
+					+ " held for " + settings.heldLocksWindow().toSeconds() + " s, on a fresh instance of each "
+					+ "library: distlock's auto-configured lock manager with meters on (a `SimpleMeterRegistry`), "
+					+ "`lock(key, ttl, wait).await()`; Redisson's `RLock.lock()` with `lockWatchdogTimeout` set to "
+					+ "the ttl. Renewals are the `PEXPIRE` calls Redis executed (both renew with a script that "
+					+ "checks the owner, then calls it once per lease); socket reads are Redis's "
+					+ "`total_reads_processed`: at least one per round trip, and a pipelined batch is read in chunks "
+					+ "of up to 16 KB. CPU is this process's (`getProcessCpuTime`), the other libraries open and "
+					+ "idle in it.");
+		}
 		line();
 	}
 
 	private void targets() {
-		line("## Targets (issue 7)");
+		line("## Targets (issue 18)");
 		line();
-		line("For distlock's programmatic path; ratios of medians from this run.");
+		line("Each distlock API form as its own library; ratios of medians from this run.");
 		line();
-		line("| target | measured | met |");
-		line("|---|---|---|");
-		for (Targets.Row row : Targets.judge(this.results)) {
-			String met = (row.met() == null) ? "–" : (row.met() ? "✅ yes" : "❌ no");
-			line("| " + row.target() + " | " + row.measured() + " | " + met + " |");
-		}
+		targetTable(Targets.atScale(this.results));
+		line("## Issue 7's other targets");
 		line();
+		targetTable(Targets.remainingOfIssue7(this.results));
 		line("Where a target is missed, [benchmarks/README.md]"
 				+ "(../benchmarks/README.md#where-distlock-misses-a-target-and-why) says what limits it, with the "
 				+ "measurements.");
 		line();
 	}
 
+	private void targetTable(List<Targets.Row> rows) {
+		long judged = rows.stream().filter((row) -> row.met() != null).count();
+		long metCount = rows.stream().filter((row) -> Boolean.TRUE.equals(row.met())).count();
+		line("This run meets " + metCount + " of the " + judged + " targets it measured.");
+		line();
+		line("| target | distlock | measured | met |");
+		line("|---|---|---|---|");
+		for (Targets.Row row : rows) {
+			String met = (row.met() == null) ? "–" : (row.met() ? "✅ yes" : "❌ no");
+			line("| " + row.target() + " | " + row.library() + " | " + row.measured() + " | " + met + " |");
+		}
+		line();
+	}
+
 	private void scenario(Scenario scenario) {
 		List<Metric> metrics = scenario.metrics();
 		Metric headline = metrics.get(0);
-		boolean ratios = !scenario.title().startsWith("6.");
+		boolean ratios = scenario.comparesToFloor();
 		line("## " + scenario.title());
 		line();
 		line(scenario.workload());
@@ -245,17 +275,18 @@ public final class MarkdownReport {
 			// distlock on Redis against the Redis competitors; the ZooKeeper libraries stand beside them in the tables.
 			.filter((library) -> library.role() == Library.Role.COMPETITOR && library.store() == Library.Store.REDIS)
 			.toList();
-		if (competitors.isEmpty() || !this.results.settings().libraries().contains(Library.DISTLOCK)) {
+		List<Library> forms = Targets.FORMS.stream().filter(this.results.settings().libraries()::contains).toList();
+		if (competitors.isEmpty() || forms.isEmpty()) {
 			return;
 		}
 		line("## distlock against each competitor");
 		line();
-		line("How many times better distlock's programmatic path is, per scenario's headline metric: its value over "
-				+ "the competitor's for throughput, the competitor's over its own for latency (above 1: distlock "
-				+ "is better).");
+		line("How many times better each distlock API form is, per scenario's headline metric: its value over the "
+				+ "competitor's for throughput, the competitor's over its own for latency (above 1: distlock is "
+				+ "better).");
 		line();
-		StringBuilder header = new StringBuilder("| scenario |");
-		StringBuilder rule = new StringBuilder("|---|");
+		StringBuilder header = new StringBuilder("| scenario | distlock |");
+		StringBuilder rule = new StringBuilder("|---|---|");
 		competitors.forEach((library) -> {
 			header.append(' ').append(library.label()).append(" |");
 			rule.append("---:|");
@@ -263,26 +294,33 @@ public final class MarkdownReport {
 		line(header.toString());
 		line(rule.toString());
 		for (Scenario scenario : this.results.scenarios()) {
-			if (scenario.title().startsWith("6.")) {
+			if (!scenario.comparesToFloor()) {
 				continue;
 			}
-			Metric headline = scenario.metrics().get(0);
-			Optional<Summary> ours = this.results.summary(scenario, Library.DISTLOCK);
-			StringBuilder row = new StringBuilder("| " + scenario.title() + " (" + headline.header() + ") |");
-			for (Library competitor : competitors) {
-				Optional<Summary> theirs = this.results.summary(scenario, competitor);
-				String cell = "–";
-				if (ours.isPresent() && theirs.isPresent()) {
-					double mine = ours.get().median(headline);
-					double other = theirs.get().median(headline);
-					cell = ratio(headline.higherIsBetter() ? mine / other : other / mine)
-							+ (theirs.get().clean() ? "" : " (competitor had violations)");
-				}
-				row.append(' ').append(cell).append(" |");
+			for (Library form : forms) {
+				versusRow(scenario, form, competitors);
 			}
-			line(row.toString());
 		}
 		line();
+	}
+
+	private void versusRow(Scenario scenario, Library form, List<Library> competitors) {
+		Metric headline = scenario.metrics().get(0);
+		Optional<Summary> ours = this.results.summary(scenario, form);
+		StringBuilder row = new StringBuilder("| " + scenario.title() + " (" + headline.header() + ") | "
+				+ form.label() + " |");
+		for (Library competitor : competitors) {
+			Optional<Summary> theirs = this.results.summary(scenario, competitor);
+			String cell = "–";
+			if (ours.isPresent() && theirs.isPresent()) {
+				double mine = ours.get().median(headline);
+				double other = theirs.get().median(headline);
+				cell = ratio(headline.higherIsBetter() ? mine / other : other / mine)
+						+ (theirs.get().clean() ? "" : " (competitor had violations)");
+			}
+			row.append(' ').append(cell).append(" |");
+		}
+		line(row.toString());
 	}
 
 	private void jmh() {

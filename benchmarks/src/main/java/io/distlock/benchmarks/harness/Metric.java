@@ -35,7 +35,25 @@ enum Metric {
 
 	REMOTE_HAND_OFF_SENT("sent / hand-off, across JVMs", false, "%.2f"),
 
-	REMOTE_HAND_OFF_EXECUTED("executed / hand-off, across JVMs", false, "%.2f");
+	REMOTE_HAND_OFF_EXECUTED("executed / hand-off, across JVMs", false, "%.2f"),
+
+	HELD_LOST("not held at the end", false, "%,.0f"),
+
+	HELD_SIGNALLED("signalled lost", false, "%,.0f"),
+
+	HELD_MISSING("keys missing in Redis", false, "%,.0f"),
+
+	LIBRARY_THREADS("library threads", false, "%,.0f"),
+
+	NAMED_THREADS("threads by name", false, "%,.0f"),
+
+	RENEWALS_PER_SECOND("renewals/s", true, "%,.0f"),
+
+	SCRIPTS_PER_SECOND("scripts sent/s", false, "%,.0f"),
+
+	READS_PER_SECOND("Redis socket reads/s", false, "%,.0f"),
+
+	CPU_PER_RENEWAL("CPU µs / renewal", false, "%,.1f");
 
 	private final String header;
 
@@ -57,8 +75,11 @@ enum Metric {
 		return this.higherIsBetter;
 	}
 
+	/**
+	 * The value as the report shows it; {@code NaN} (not measurable for a library) as a dash.
+	 */
 	String format(double value) {
-		return String.format(Locale.ROOT, this.format, value);
+		return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, this.format, value);
 	}
 
 	/**

@@ -46,6 +46,11 @@ final class RedisCostScenario implements Scenario {
 	}
 
 	@Override
+	public boolean comparesToFloor() {
+		return false;
+	}
+
+	@Override
 	public Measurement measure(Library library, Lab lab) {
 		long window = lab.settings().costWindow().toNanos();
 		try (CommandCounter counter = new CommandCounter(lab.bench())) {

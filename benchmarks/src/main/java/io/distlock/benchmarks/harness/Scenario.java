@@ -24,6 +24,14 @@ interface Scenario {
 	 */
 	List<Metric> metrics();
 
+	/**
+	 * Whether the report shows each library's headline as a ratio to the raw floor's and ranks
+	 * distlock against the competitors on it; not for scenarios that count rather than time.
+	 */
+	default boolean comparesToFloor() {
+		return true;
+	}
+
 	Measurement measure(Library library, Lab lab);
 
 }

@@ -22,19 +22,27 @@ import io.distlock.benchmarks.adapter.Library;
  * @param costWindow how long each workload of scenario 6 runs
  * @param workerJvmOptions options of the worker JVMs
  * @param jmh whether scenario 7 (JMH) runs
+ * @param heldLoads the loads of the held-locks scenarios (8a, 8b, ...)
+ * @param heldLocksWindow how long each held-locks load is held
  * @since 1.0.0
  */
 public record Settings(List<Library> libraries, int rounds, boolean warmup, Duration window, Duration remoteWindow,
 		int parallelThreads, int contendingThreads, int workerJvms, int threadsPerWorker, int wakeUps,
-		Duration wakeHold, Duration costWindow, List<String> workerJvmOptions, boolean jmh) {
+		Duration wakeHold, Duration costWindow, List<String> workerJvmOptions, boolean jmh, List<HeldLoad> heldLoads,
+		Duration heldLocksWindow) {
+
+	private static final List<HeldLoad> HELD_LOADS = List.of(new HeldLoad(1_000, Duration.ofMillis(600)),
+			new HeldLoad(10_000, Duration.ofSeconds(2)));
 
 	/**
-	 * The full run that writes docs/benchmarks.md: about seven minutes on two cores.
+	 * The full run that writes docs/benchmarks.md: about a quarter of an hour on two cores, four
+	 * minutes of it holding locks.
 	 * @return the settings
 	 */
 	public static Settings full() {
 		return new Settings(List.of(Library.values()), 5, true, Duration.ofSeconds(1), Duration.ofMillis(1500), 16, 8,
-				3, 2, 25, Duration.ofMillis(20), Duration.ofSeconds(1), List.of("-Xmx256m"), true);
+				3, 2, 25, Duration.ofMillis(20), Duration.ofSeconds(1), List.of("-Xmx256m"), true, HELD_LOADS,
+				Duration.ofSeconds(60));
 	}
 
 	/**
@@ -44,7 +52,9 @@ public record Settings(List<Library> libraries, int rounds, boolean warmup, Dura
 	public static Settings smoke() {
 		return new Settings(List.of(Library.values()), 1, false, Duration.ofMillis(150), Duration.ofMillis(200), 4, 4,
 				2, 2, 3, Duration.ofMillis(10), Duration.ofMillis(100),
-				List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"), false);
+				List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"), false,
+				List.of(new HeldLoad(100, Duration.ofMillis(600)), new HeldLoad(300, Duration.ofSeconds(1))),
+				Duration.ofSeconds(2));
 	}
 
 	/**
@@ -54,7 +64,7 @@ public record Settings(List<Library> libraries, int rounds, boolean warmup, Dura
 	public Settings quick() {
 		return new Settings(this.libraries, 2, false, Duration.ofMillis(500), Duration.ofMillis(700),
 				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, 8, this.wakeHold,
-				Duration.ofMillis(500), this.workerJvmOptions, this.jmh);
+				Duration.ofMillis(500), this.workerJvmOptions, this.jmh, this.heldLoads, Duration.ofSeconds(10));
 	}
 
 	/**
@@ -65,7 +75,7 @@ public record Settings(List<Library> libraries, int rounds, boolean warmup, Dura
 	public Settings withLibraries(List<Library> libraries) {
 		return new Settings(List.copyOf(libraries), this.rounds, this.warmup, this.window, this.remoteWindow,
 				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, this.wakeUps,
-				this.wakeHold, this.costWindow, this.workerJvmOptions, this.jmh);
+				this.wakeHold, this.costWindow, this.workerJvmOptions, this.jmh, this.heldLoads, this.heldLocksWindow);
 	}
 
 	/**
@@ -76,7 +86,21 @@ public record Settings(List<Library> libraries, int rounds, boolean warmup, Dura
 	public Settings withJmh(boolean jmh) {
 		return new Settings(this.libraries, this.rounds, this.warmup, this.window, this.remoteWindow,
 				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, this.wakeUps,
-				this.wakeHold, this.costWindow, this.workerJvmOptions, jmh);
+				this.wakeHold, this.costWindow, this.workerJvmOptions, jmh, this.heldLoads, this.heldLocksWindow);
+	}
+
+	/**
+	 * These settings holding each held-locks load for another window.
+	 * @param window how long, positive
+	 * @return the settings
+	 */
+	public Settings withHeldLocksWindow(Duration window) {
+		if (window.isNegative() || window.isZero()) {
+			throw new IllegalArgumentException("The held-locks window must be positive, got " + window);
+		}
+		return new Settings(this.libraries, this.rounds, this.warmup, this.window, this.remoteWindow,
+				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, this.wakeUps,
+				this.wakeHold, this.costWindow, this.workerJvmOptions, this.jmh, this.heldLoads, window);
 	}
 
 }

@@ -29,8 +29,9 @@ import io.distlock.benchmarks.adapter.LockAdapter;
 public class CycleBenchmark {
 
 	/** The {@link Library} measured. */
-	@Param({ "FLOOR", "DISTLOCK", "DISTLOCK_ASPECT", "REDISSON", "SI_SPIN", "SI_PUB_SUB" })
-	public String library = "DISTLOCK";
+	@Param({ "FLOOR", "DISTLOCK_LOCK", "DISTLOCK_ACQUIRE", "DISTLOCK_ASPECT", "REDISSON", "SI_SPIN", "SI_PUB_SUB",
+			"SHEDLOCK" })
+	public String library = "DISTLOCK_ACQUIRE";
 
 	private final Runnable criticalSection = () -> {
 	};

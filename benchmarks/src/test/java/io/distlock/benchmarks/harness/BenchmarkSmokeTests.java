@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.distlock.benchmarks.adapter.Library;
@@ -13,23 +14,55 @@ import io.distlock.benchmarks.adapter.Library;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link BenchmarkRun}: a run of a few seconds, every library under scenarios 1 to 6 (1 to 5 on ZooKeeper),
- * and the Redis libraries under scenarios 1 to 3 on a cluster, that only shows the harness works and the witness
- * saw no overlap. The full run is
- * {@value MarkdownReport#COMMAND}.
+ * Tests for {@link BenchmarkRun}: a run of seconds, every library under scenarios 1 to 6 (1 to 5 on ZooKeeper), the
+ * held-locks scenarios with small loads for distlock and Redisson, and the Redis libraries under scenarios 1 to 3 on
+ * a cluster, that only shows the harness works, the witness saw no overlap and no held lease was lost. The full run
+ * is {@value MarkdownReport#COMMAND}.
  */
 class BenchmarkSmokeTests {
 
+	private static final Settings SETTINGS = Settings.smoke();
+
+	private static final ByteArrayOutputStream PROGRESS = new ByteArrayOutputStream();
+
+	private static Results results;
+
+	@BeforeAll
+	static void runOnOneServer() {
+		results = BenchmarkRun.run(SETTINGS, new PrintStream(PROGRESS, true, StandardCharsets.UTF_8));
+	}
+
 	@Test
 	void everyLibraryRunsEveryScenarioWithoutViolations() {
-		ByteArrayOutputStream progress = new ByteArrayOutputStream();
-		Results results = BenchmarkRun.run(Settings.smoke(), new PrintStream(progress, true, StandardCharsets.UTF_8));
+		String log = PROGRESS.toString(StandardCharsets.UTF_8);
+		assertThat(Library.values()).contains(Library.SHEDLOCK, Library.DISTLOCK_LOCK, Library.DISTLOCK_ACQUIRE,
+				Library.DISTLOCK_ASPECT);
 		for (Library library : Library.values()) {
 			// Scenario 6 counts Redis commands, which a ZooKeeper library does not send.
-			int scenarios = (library.store() == Library.Store.REDIS) ? 6 : 5;
+			int scenarios = ((library.store() == Library.Store.REDIS) ? 6 : 5)
+					+ (library.holdsLocks() ? SETTINGS.heldLoads().size() : 0);
 			assertThat(results.scenariosMeasured(library)).as("scenarios run by %s", library).isEqualTo(scenarios);
-			assertThat(results.violations(library)).as("violations of %s; progress:%n%s", library,
-					progress.toString(StandardCharsets.UTF_8)).isZero();
+			assertThat(results.violations(library)).as("violations of %s; progress:%n%s", library, log).isZero();
+		}
+	}
+
+	@Test
+	void distlockAndRedissonKeepEveryHeldLeaseAndRenewIt() {
+		String log = PROGRESS.toString(StandardCharsets.UTF_8);
+		List<Scenario> held = results.scenarios().stream().filter(HeldLocksScenario.class::isInstance).toList();
+		assertThat(held).hasSize(SETTINGS.heldLoads().size());
+		for (Scenario scenario : held) {
+			for (Library library : List.of(Library.DISTLOCK_LOCK, Library.REDISSON)) {
+				Summary summary = results.summary(scenario, library).orElseThrow();
+				String context = scenario.title() + ", " + library + ": " + summary.note();
+				assertThat(summary.failures()).as("failures in %s; progress:%n%s", context, log).isZero();
+				assertThat(summary.median(Metric.HELD_LOST)).as("not held in %s", context).isZero();
+				assertThat(summary.median(Metric.HELD_MISSING)).as("missing in %s", context).isZero();
+				assertThat(summary.median(Metric.RENEWALS_PER_SECOND)).as("renewals in %s", context).isPositive();
+			}
+			assertThat(results.summary(scenario, Library.DISTLOCK_LOCK).orElseThrow().median(Metric.HELD_SIGNALLED))
+				.as("distlock leases signalled lost in %s", scenario.title())
+				.isZero();
 		}
 	}
 
@@ -39,7 +72,8 @@ class BenchmarkSmokeTests {
 		Results results = BenchmarkRun.runOnCluster(Settings.smoke(),
 				new PrintStream(progress, true, StandardCharsets.UTF_8));
 		List<Library> onCluster = Arrays.stream(Library.values()).filter(Library::runsOnCluster).toList();
-		assertThat(onCluster).contains(Library.FLOOR, Library.DISTLOCK, Library.REDISSON);
+		assertThat(onCluster).contains(Library.FLOOR, Library.DISTLOCK_LOCK, Library.DISTLOCK_ACQUIRE,
+				Library.REDISSON, Library.SHEDLOCK);
 		for (Library library : onCluster) {
 			String log = progress.toString(StandardCharsets.UTF_8);
 			assertThat(results.scenariosMeasured(library)).as("scenarios run by %s", library).isEqualTo(3);
