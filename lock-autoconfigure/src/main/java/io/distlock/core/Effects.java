@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What a {@link KeyLane} decided must happen once its lock is released: announcements to users
- * and calls that may block, which never run while the lane is locked.
+ * and calls that may block, which never run while the lane is locked. Also any list of calls that
+ * must all be tried even when one fails, such as the releases of a multi-key lock's keys.
  */
 final class Effects {
 

@@ -178,23 +178,9 @@ final class MultiKeyLock implements LockHandle {
 	private void releaseParts() {
 		List<LockHandle> parts = takenSoFar();
 		Collections.reverse(parts);
-		RuntimeException failure = null;
-		for (LockHandle part : parts) {
-			try {
-				part.unlock();
-			}
-			catch (RuntimeException ex) {
-				if (failure == null) {
-					failure = ex;
-				}
-				else {
-					failure.addSuppressed(ex);
-				}
-			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
+		Effects releases = new Effects();
+		parts.forEach((part) -> releases.add(part::unlock));
+		releases.run();
 	}
 
 	/** The first key in order: the one {@link #fencingToken()} belongs to. */

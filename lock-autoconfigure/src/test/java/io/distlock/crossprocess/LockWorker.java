@@ -63,29 +63,16 @@ public final class LockWorker {
 	private static void contend(LockManager locks, String host, int witnessPort, String key, int threads,
 			int iterations) throws InterruptedException {
 		LockRequest request = LockRequest.of(key, Duration.ofSeconds(10)).withWaitTime(Duration.ofSeconds(60));
-		List<Thread> workers = new ArrayList<>();
 		LibraryThreads library = LibraryThreads.sample();
-		for (int t = 0; t < threads; t++) {
-			Thread worker = new Thread(() -> {
-				try (Witness witness = new Witness(host, witnessPort)) {
-					for (int i = 0; i < iterations; i++) {
-						try (LockHandle handle = locks.acquire(request)) {
-							witness.enter();
-							witness.increment(0);
-							witness.exit();
-						}
-					}
+		inThreads(threads, host, witnessPort, (witness) -> {
+			for (int i = 0; i < iterations; i++) {
+				try (LockHandle handle = locks.acquire(request)) {
+					witness.enter();
+					witness.increment(0);
+					witness.exit();
 				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
-			worker.start();
-			workers.add(worker);
-		}
-		for (Thread worker : workers) {
-			worker.join();
-		}
+			}
+		});
 		library.close();
 		System.out.println("LIBRARY_THREADS " + library.peak());
 	}
@@ -108,29 +95,40 @@ public final class LockWorker {
 	private static void transfer(LockManager locks, String host, int witnessPort, String prefix, int threads,
 			int iterations) throws InterruptedException {
 		AtomicInteger notAcquired = new AtomicInteger();
+		inThreads(threads, host, witnessPort, (witness) -> {
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			for (int i = 0; i < iterations; i++) {
+				int from = random.nextInt(ACCOUNTS);
+				String to = prefix + ((from + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS);
+				try (LockHandle both = locks.lockAll(List.of(prefix + from, to), Duration.ofSeconds(10),
+						Duration.ofSeconds(60))) {
+					if (!both.await().acquired()) {
+						notAcquired.incrementAndGet();
+						continue;
+					}
+					witness.enter(prefix + from);
+					witness.enter(to);
+					witness.increment(prefix + from, 0);
+					witness.increment(to, 0);
+					witness.exit(to);
+					witness.exit(prefix + from);
+				}
+			}
+		});
+		System.out.println("NOT_ACQUIRED " + notAcquired.get());
+	}
+
+	/**
+	 * Runs {@code task} on {@code threads} new threads, each with its own witness connection, and
+	 * waits for all of them.
+	 */
+	private static void inThreads(int threads, String host, int witnessPort, WitnessedTask task)
+			throws InterruptedException {
 		List<Thread> workers = new ArrayList<>();
 		for (int t = 0; t < threads; t++) {
 			Thread worker = new Thread(() -> {
-				ThreadLocalRandom random = ThreadLocalRandom.current();
 				try (Witness witness = new Witness(host, witnessPort)) {
-					for (int i = 0; i < iterations; i++) {
-						String from = prefix + random.nextInt(ACCOUNTS);
-						String to = prefix + ((Integer.parseInt(from.substring(prefix.length())) + 1
-								+ random.nextInt(ACCOUNTS - 1)) % ACCOUNTS);
-						try (LockHandle both = locks.lockAll(List.of(from, to), Duration.ofSeconds(10),
-								Duration.ofSeconds(60))) {
-							if (!both.await().acquired()) {
-								notAcquired.incrementAndGet();
-								continue;
-							}
-							witness.enter(from);
-							witness.enter(to);
-							witness.increment(from, 0);
-							witness.increment(to, 0);
-							witness.exit(to);
-							witness.exit(from);
-						}
-					}
+					task.run(witness);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -142,7 +140,14 @@ public final class LockWorker {
 		for (Thread worker : workers) {
 			worker.join();
 		}
-		System.out.println("NOT_ACQUIRED " + notAcquired.get());
+	}
+
+	/** The work of one thread, recorded with its witness. */
+	@FunctionalInterface
+	private interface WitnessedTask {
+
+		void run(Witness witness) throws InterruptedException;
+
 	}
 
 	private static void holdAll(LockManager locks, String prefix, Duration ttl, int count)
