@@ -1,6 +1,7 @@
 package io.distlock.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -41,6 +42,9 @@ final class Acquisition implements LockHandle {
 
 	private volatile @Nullable KeyLane lane;
 
+	/** The fronts of other keys whose first attempt goes with this one's, in order. */
+	private volatile List<Acquisition> companions = List.of();
+
 	Acquisition(HandleEngine engine, LockRequest request, String owner, AcquisitionTracker tracker) {
 		this.engine = engine;
 		this.state = new RequestState(request, owner, tracker);
@@ -60,6 +64,23 @@ final class Acquisition implements LockHandle {
 
 	void joined(KeyLane joined) {
 		this.lane = joined;
+	}
+
+	/**
+	 * Makes {@code others}, fronts of their keys' lanes that have not attempted yet, attempt
+	 * together with this request's first attempt, in one backend call.
+	 */
+	void attemptWith(List<Acquisition> others) {
+		this.companions = others;
+	}
+
+	/**
+	 * The requests to attempt with this one, once: later attempts are this request's alone.
+	 */
+	List<Acquisition> takeCompanions() {
+		List<Acquisition> others = this.companions;
+		this.companions = List.of();
+		return others;
 	}
 
 	/**

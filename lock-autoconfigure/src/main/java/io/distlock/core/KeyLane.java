@@ -23,7 +23,16 @@ final class KeyLane {
 
 	enum Admission {
 
-		FRONT, QUEUED, REJECTED, RETIRED
+		/** It is the front. */
+		FRONT,
+		/** It waits behind others. */
+		QUEUED,
+		/** The queue was full: it ended. */
+		REJECTED,
+		/** The lane retired before it could join: a new lane takes it. */
+		RETIRED,
+		/** It asked to join only as the front, and the lane has one: it did not join. */
+		NOT_FRONT
 
 	}
 
@@ -44,10 +53,17 @@ final class KeyLane {
 		return this.releases;
 	}
 
-	Admission admit(Acquisition acquisition, int maxWaiters) {
+	/**
+	 * Admits {@code acquisition}: as the front when the lane has none, else behind the others
+	 * when {@code mayQueue} and there is room.
+	 */
+	Admission admit(Acquisition acquisition, int maxWaiters, boolean mayQueue) {
 		return this.core.locked(() -> {
 			if (this.core.state == State.RETIRED) {
 				return Admission.RETIRED;
+			}
+			if (this.core.state != State.IDLE && !mayQueue) {
+				return Admission.NOT_FRONT;
 			}
 			acquisition.joined(this);
 			if (this.core.state == State.IDLE) {
@@ -114,6 +130,28 @@ final class KeyLane {
 			this.core.contention.answered(false, true);
 			acquisition.state().recordFailure(failure);
 			continueOrEnd(acquisition, null, effects);
+		});
+	}
+
+	/**
+	 * The front's attempt, made together with an earlier key's, ended without a lock to keep: it
+	 * was not tried, or no answer came (a lock it may hold goes back). It ends
+	 * {@link LockStatus#CANCELLED}, and its multi-key request asks for the key again in turn.
+	 * @param failure why no answer came, or {@code null} when it was not tried
+	 */
+	void withdrawn(Acquisition acquisition, @Nullable Throwable failure) {
+		this.core.decide((effects) -> {
+			this.core.contention.answered(false, failure != null);
+			RequestState request = acquisition.state();
+			if (failure != null) {
+				request.recordFailure(failure);
+			}
+			if (request.end(LockStatus.CANCELLED)) {
+				effects.add(acquisition::announceResult);
+			}
+			acquisition.cancelWaitDeadline();
+			this.core.releaseIfUnknown(acquisition, effects);
+			this.core.advance(effects);
 		});
 	}
 

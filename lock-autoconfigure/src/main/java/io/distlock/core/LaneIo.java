@@ -1,7 +1,10 @@
 package io.distlock.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,36 +53,100 @@ final class LaneIo implements LaneActions {
 	}
 
 	/**
-	 * One attempt of the front, on the calling thread, its answer fed back to the lane.
+	 * One attempt of the front, on the calling thread, its answer fed back to the lane; on its
+	 * first attempt together with its {@link Acquisition#attemptWith companions}.
 	 */
 	void attempt(KeyLane lane, Acquisition front) {
-		if (!lane.beginAttempt(front)) {
+		List<Acquisition> companions = front.takeCompanions();
+		boolean begun = lane.beginAttempt(front);
+		boolean inOrder = begun;
+		List<Acquisition> together = new ArrayList<>(companions.size() + 1);
+		together.add(front);
+		for (Acquisition companion : companions) {
+			// Each key only after the ones before it: one that cannot attempt now ends the run there.
+			inOrder = inOrder && lane(companion).beginAttempt(companion);
+			if (inOrder) {
+				together.add(companion);
+			}
+			else {
+				endUnattempted(List.of(companion));
+			}
+		}
+		if (!begun) {
 			return;
 		}
 		RequestState state = front.state();
-		LockRequest request = state.request();
 		long sentAt = System.nanoTime();
-		AcquireOutcome outcome;
+		Duration waitRemaining = Duration.ofNanos(Math.max(0, state.deadline() - sentAt));
+		List<AcquireOutcome> outcomes;
 		try {
-			Duration waitRemaining = Duration.ofNanos(Math.max(0, state.deadline() - sentAt));
-			outcome = this.backend.tryAcquire(request.key(), state.owner(), request.ttl(), waitRemaining);
+			outcomes = (together.size() == 1)
+					? List.of(this.backend.tryAcquire(lane.key, state.owner(), state.request().ttl(), waitRemaining))
+					: this.backend.tryAcquireAll(attempts(together), waitRemaining);
 		}
 		catch (RuntimeException ex) {
 			lane.failed(front, ex);
+			together.subList(1, together.size()).forEach((companion) -> lane(companion).withdrawn(companion, ex));
 			return;
 		}
-		if (!outcome.acquired()) {
-			lane.busy(front, outcome.retryAfter());
+		answer(together, outcomes, sentAt);
+	}
+
+	/**
+	 * Feeds each answer back: a grant that came after its ttl counts as a failure (for the keys
+	 * after the front too, which then go back rather than be held out of order), and keys after
+	 * the last answer were not tried.
+	 */
+	private void answer(List<Acquisition> together, List<AcquireOutcome> outcomes, long sentAt) {
+		RuntimeException late = null;
+		for (int i = 0; i < together.size(); i++) {
+			Acquisition acquisition = together.get(i);
+			KeyLane lane = lane(acquisition);
+			LockRequest request = acquisition.request();
+			AcquireOutcome outcome = (i < outcomes.size()) ? outcomes.get(i) : null;
+			if (outcome != null && outcome.acquired() && late == null
+					&& System.nanoTime() - sentAt >= request.ttl().toNanos()) {
+				// The lease may have expired before its grant arrived, so no one may rely on it; the next
+				// attempt, by the same owner, takes it again with a fresh lease if it is still there.
+				late = new LockException("The grant of lock '" + request.key() + "' arrived after its ttl of "
+						+ request.ttl() + " had passed");
+			}
+			if (outcome == null) {
+				lane.withdrawn(acquisition, null);
+			}
+			else if (late != null) {
+				if (i == 0) {
+					lane.failed(acquisition, late);
+				}
+				else {
+					lane.withdrawn(acquisition, outcome.acquired() ? late : null);
+				}
+			}
+			else if (outcome.acquired()) {
+				lane.granted(acquisition, outcome.fencingToken(), sentAt);
+			}
+			else {
+				lane.busy(acquisition, outcome.retryAfter());
+			}
 		}
-		else if (System.nanoTime() - sentAt >= request.ttl().toNanos()) {
-			// The lease may have expired before its grant arrived, so no one may rely on it; the next
-			// attempt, by the same owner, takes it again with a fresh lease if it is still there.
-			lane.failed(front, new LockException("The grant of lock '" + request.key() + "' arrived after its ttl of "
-					+ request.ttl() + " had passed"));
+	}
+
+	/** Ends companions that did not attempt, so the next requests of their keys move up. */
+	private static void endUnattempted(List<Acquisition> companions) {
+		companions.forEach((companion) -> lane(companion).end(companion, LockStatus.CANCELLED, false));
+	}
+
+	private static List<LockBackend.Attempt> attempts(List<Acquisition> together) {
+		List<LockBackend.Attempt> attempts = new ArrayList<>(together.size());
+		for (Acquisition acquisition : together) {
+			attempts.add(new LockBackend.Attempt(acquisition.request().key(), acquisition.state().owner(),
+					acquisition.request().ttl()));
 		}
-		else {
-			lane.granted(front, outcome.fencingToken(), sentAt);
-		}
+		return attempts;
+	}
+
+	private static KeyLane lane(Acquisition acquisition) {
+		return Objects.requireNonNull(acquisition.lane(), "a companion has joined its lane");
 	}
 
 	@Override
@@ -98,6 +165,7 @@ final class LaneIo implements LaneActions {
 			if (front.takePendingAttempt()) {
 				lane.couldNotAttempt(front, new LockException("No lock worker could take the attempt for lock '"
 						+ lane.key + "': " + ex.getMessage(), ex));
+				endUnattempted(front.takeCompanions());
 			}
 		}
 	}

@@ -45,10 +45,12 @@ public interface LockManager extends AutoCloseable {
 
 	/**
 	 * Requests every key of a set at once: the handle holds all of them or none. Keys are taken
-	 * one at a time in their natural order, the same in every process, so requests whose sets
-	 * overlap cannot deadlock; each waits for what is left of {@code waitTime}. A request that
-	 * times out, is cancelled or fails releases the keys it took before it ends. Release and
-	 * renewal cover every key, and losing any key's lease marks the whole handle lost.
+	 * in one order, the same in every process (natural order; on a Redis Cluster by hash slot
+	 * first), so requests whose sets overlap cannot deadlock; each waits for what is left of
+	 * {@code waitTime}. Keys the backend can take in one call (all keys on a standalone Redis, the
+	 * keys of one slot on a cluster) are taken in one call. A request that times out, is cancelled
+	 * or fails releases the keys it took before it ends. Release and renewal cover every key, and
+	 * losing any key's lease marks the whole handle lost.
 	 * @param keys the keys, at least one; duplicates count once
 	 * @param ttl the lease of each key
 	 * @param waitTime how long to wait for all of them
@@ -68,7 +70,7 @@ public interface LockManager extends AutoCloseable {
 	 * @throws IllegalArgumentException if {@code keys} is empty or holds a null or invalid key
 	 */
 	default LockHandle lockAll(Collection<String> keys, LockRequest each) {
-		return MultiKeyLock.start(this::lock, keys, each::withKey, LockListener.NO_OP);
+		return MultiKeyLock.start(MultiKeyLock.Parts.oneByOne(this::lock), keys, each::withKey, LockListener.NO_OP);
 	}
 
 	/**

@@ -3,7 +3,9 @@ package io.distlock.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +22,14 @@ import org.slf4j.LoggerFactory;
 import io.distlock.core.LockListener.AcquisitionTracker;
 
 /**
- * A handle on every key of a set or none, built from one single-key request per key. Keys are taken one at a time in their natural order, the same order in
- * every process, so two requests whose sets overlap never wait for each other in a cycle; each
- * key's wait is what is left of the request's one bound. A key that is not acquired ends the
- * request: the keys taken before it are released at once, so a request that does not succeed
- * holds none of its keys. Listeners see it as one request ({@link LockListener#requested(LockRequest,
- * int)}).
+ * A handle on every key of a set or none, built from single-key requests. Keys are taken in one
+ * order, the same in every process (by {@link Parts#group group}, then natural order), so two
+ * requests whose sets overlap never wait for each other in a cycle; each key's wait is what is
+ * left of the request's one bound. Consecutive keys of one group are requested as one run, which
+ * the engine may take in one backend call; a key of a run that was not tried is asked for again
+ * in its turn. A key that is not acquired ends the request: the keys taken before it are released
+ * at once, so a request that does not succeed holds none of its keys. Listeners see it as one
+ * request ({@link LockListener#requested(LockRequest, int)}).
  */
 final class MultiKeyLock implements LockHandle {
 
@@ -34,7 +38,10 @@ final class MultiKeyLock implements LockHandle {
 
 	private static final Logger logger = LoggerFactory.getLogger(MultiKeyLock.class);
 
-	private final Function<LockRequest, LockHandle> parts;
+	/** The most keys one run asks for, which bounds the work of one backend call. */
+	private static final int MAX_RUN = 64;
+
+	private final Parts parts;
 
 	private final List<String> keys;
 
@@ -54,16 +61,17 @@ final class MultiKeyLock implements LockHandle {
 
 	private final AtomicBoolean releasedReported = new AtomicBoolean();
 
-	/** The requests made so far, in key order; guarded by {@code this}. */
-	private final List<LockHandle> taken = new ArrayList<>();
+	/** Each key's latest request, by the key's position; guarded by {@code this}. */
+	private final LockHandle[] taken;
 
 	/** Guarded by {@code this}: the request's outcome is decided (it may still be releasing). */
 	private boolean decided;
 
-	private MultiKeyLock(Function<LockRequest, LockHandle> parts, List<String> keys,
-			Function<String, LockRequest> requestFor, LockListener listener) {
+	private MultiKeyLock(Parts parts, List<String> keys, Function<String, LockRequest> requestFor,
+			LockListener listener) {
 		this.parts = parts;
 		this.keys = keys;
+		this.taken = new LockHandle[keys.size()];
 		this.requestFor = requestFor;
 		LockRequest first = requestFor.apply(keys.get(0));
 		this.deadline = this.startedAt + first.waitTime().toNanos();
@@ -72,17 +80,18 @@ final class MultiKeyLock implements LockHandle {
 
 	/**
 	 * Requests every key of {@code keys}.
-	 * @param parts makes the request of one key
+	 * @param parts makes the requests of the keys
 	 * @param requestFor the request of one key; its wait bound is the whole request's
 	 * @param listener told of the request as one
 	 * @throws IllegalArgumentException if {@code keys} is empty or holds a null or an invalid key
 	 */
-	static LockHandle start(Function<LockRequest, LockHandle> parts, Collection<String> keys,
-			Function<String, LockRequest> requestFor, LockListener listener) {
+	static LockHandle start(Parts parts, Collection<String> keys, Function<String, LockRequest> requestFor,
+			LockListener listener) {
 		if (keys == null || keys.isEmpty()) {
 			throw new IllegalArgumentException("A multi-key lock needs at least one key, got " + keys);
 		}
-		TreeSet<String> ordered = new TreeSet<>();
+		TreeSet<String> ordered = new TreeSet<>(
+				Comparator.comparingInt(parts::group).thenComparing(Comparator.naturalOrder()));
 		for (String key : keys) {
 			if (key == null) {
 				throw new IllegalArgumentException("A multi-key lock's keys must not be null, got " + keys);
@@ -95,44 +104,65 @@ final class MultiKeyLock implements LockHandle {
 		return lock;
 	}
 
+	/** Requests the run of keys that starts at {@code index}. */
 	private void request(int index) {
 		Duration remaining = Duration.ofNanos(Math.max(0, this.deadline - System.nanoTime()));
-		LockHandle part = this.parts.apply(this.requestFor.apply(this.keys.get(index)).withWaitTime(remaining));
+		List<LockRequest> run = new ArrayList<>();
+		int group = this.parts.group(this.keys.get(index));
+		for (int i = index; i < this.keys.size() && run.size() < MAX_RUN
+				&& (i == index || (group >= 0 && this.parts.group(this.keys.get(i)) == group)); i++) {
+			run.add(this.requestFor.apply(this.keys.get(i)).withWaitTime(remaining));
+		}
+		List<LockHandle> requested = this.parts.request(run);
 		boolean wanted;
 		synchronized (this) {
 			wanted = !this.decided;
 			if (wanted) {
-				this.taken.add(part);
+				for (int i = 0; i < requested.size(); i++) {
+					this.taken[index + i] = requested.get(i);
+				}
 			}
 		}
 		if (!wanted) {
-			part.cancel();
+			requested.forEach(LockHandle::cancel);
 			return;
 		}
-		part.leaseLost().thenAccept(this::lost);
-		part.result().thenAccept((outcome) -> answered(index, outcome));
+		requested.forEach((part) -> part.leaseLost().thenAccept(this::lost));
+		follow(index, requested, 0);
 	}
 
-	private void answered(int index, LockResult outcome) {
-		boolean last = index == this.keys.size() - 1;
+	private void follow(int index, List<LockHandle> run, int position) {
+		run.get(position).result().thenAccept((outcome) -> answered(index, run, position, outcome));
+	}
+
+	private void answered(int index, List<LockHandle> run, int position, LockResult outcome) {
+		int key = index + position;
+		boolean last = key == this.keys.size() - 1;
 		LockResult decision = null;
 		synchronized (this) {
 			if (this.decided) {
 				return;
 			}
-			if (!outcome.acquired()) {
+			// A later key of a run that the engine did not try is asked for again, not a failure.
+			boolean notTried = !outcome.acquired() && position > 0 && outcome.status() == LockStatus.CANCELLED;
+			if (!outcome.acquired() && !notTried) {
 				decision = new LockResult(outcome.status(), -1, waited(), outcome.failure());
 			}
-			else if (last) {
+			else if (outcome.acquired() && last) {
 				LockLostException lost = this.leaseLost.getNow(null);
 				// A key taken first may have lost its lease while a later one was awaited.
 				decision = (lost != null) ? LockResult.failed(lost, waited())
-						: LockResult.acquired(this.taken.get(0).fencingToken(), waited());
+						: LockResult.acquired(this.taken[0].fencingToken(), waited());
 			}
 			this.decided = decision != null;
 		}
 		if (decision == null) {
-			request(index + 1);
+			if (outcome.acquired() && position + 1 < run.size()) {
+				follow(index, run, position + 1);
+			}
+			else {
+				request(outcome.acquired() ? key + 1 : key);
+			}
 			return;
 		}
 		if (!decision.acquired()) {
@@ -144,7 +174,7 @@ final class MultiKeyLock implements LockHandle {
 	private void decided(LockResult decision) {
 		boolean contended;
 		synchronized (this) {
-			contended = this.taken.stream().anyMatch((part) -> part instanceof Acquisition acquisition
+			contended = Arrays.stream(this.taken).anyMatch((part) -> part instanceof Acquisition acquisition
 					&& acquisition.state().contended());
 		}
 		notifyTracker((tracker) -> tracker.completed(decision, contended));
@@ -270,7 +300,7 @@ final class MultiKeyLock implements LockHandle {
 		boolean acquired = fencingToken() > 0;
 		synchronized (this) {
 			for (int i = 0; i < this.keys.size(); i++) {
-				tokens.put(this.keys.get(i), (acquired) ? this.taken.get(i).fencingToken() : -1L);
+				tokens.put(this.keys.get(i), (acquired) ? this.taken[i].fencingToken() : -1L);
 			}
 		}
 		return Collections.unmodifiableMap(tokens);
@@ -307,7 +337,13 @@ final class MultiKeyLock implements LockHandle {
 	}
 
 	private synchronized List<LockHandle> takenSoFar() {
-		return new ArrayList<>(this.taken);
+		List<LockHandle> requested = new ArrayList<>(this.taken.length);
+		for (LockHandle part : this.taken) {
+			if (part != null) {
+				requested.add(part);
+			}
+		}
+		return requested;
 	}
 
 	@Override
@@ -323,6 +359,50 @@ final class MultiKeyLock implements LockHandle {
 	@Override
 	public String toString() {
 		return "MultiKeyLock" + this.keys + " " + this.result.getNow(null);
+	}
+
+	/**
+	 * How the keys of a multi-key request are requested.
+	 */
+	interface Parts {
+
+		/**
+		 * Requests consecutive keys of one group, in order.
+		 * @param run the keys' requests, at least one
+		 * @return the requests made, in order: the first, then those of the others the engine may
+		 * take with it; a later one it did not try ends {@link LockStatus#CANCELLED}
+		 */
+		List<LockHandle> request(List<LockRequest> run);
+
+		/**
+		 * The group of {@code key}: keys of one non-negative group may be taken together; the same in
+		 * every process, since the keys are taken in order of group first.
+		 * @param key the key
+		 * @return its group, or {@code -1} when it is taken alone
+		 */
+		int group(String key);
+
+		/**
+		 * Every key on its own, requested through {@code lock}.
+		 * @param lock makes the request of one key
+		 * @return the parts
+		 */
+		static Parts oneByOne(Function<LockRequest, LockHandle> lock) {
+			return new Parts() {
+
+				@Override
+				public List<LockHandle> request(List<LockRequest> run) {
+					return List.of(lock.apply(run.get(0)));
+				}
+
+				@Override
+				public int group(String key) {
+					return -1;
+				}
+
+			};
+		}
+
 	}
 
 }

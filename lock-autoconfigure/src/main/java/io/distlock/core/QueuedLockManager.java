@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,11 +94,14 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		return submit(request, false);
 	}
 
-	/** Reported to listeners as one request; its keys' own requests are not. */
+	/**
+	 * Reported to listeners as one request; its keys' own requests are not. Consecutive keys of
+	 * one {@link LockBackend#acquireGroup group} that are free in this process make their first
+	 * attempt in one backend call.
+	 */
 	@Override
 	public LockHandle lockAll(Collection<String> keys, LockRequest each) {
-		return MultiKeyLock.start((request) -> submit(request, false, AcquisitionTracker.NO_OP), keys, each::withKey,
-				this.listener);
+		return MultiKeyLock.start(new MultiKeyParts(), keys, each::withKey, this.listener);
 	}
 
 	@Override
@@ -150,49 +154,114 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	}
 
 	private Acquisition submit(LockRequest request, boolean inline, AcquisitionTracker tracker) {
+		Acquisition acquisition = newAcquisition(request, tracker);
+		KeyLane lane = join(acquisition, true);
+		if (lane != null && inline) {
+			acquisition.reserveAttempt();
+		}
+		else if (lane != null) {
+			attemptFirst(lane, acquisition, List.of());
+		}
+		return acquisition;
+	}
+
+	/**
+	 * Starts the first attempt of a new front, on a worker or the thread that waits for it,
+	 * together with {@code companions}.
+	 */
+	private void attemptFirst(KeyLane lane, Acquisition front, List<Acquisition> companions) {
+		front.attemptWith(companions);
+		// A zero wait is its one attempt, which ends it: a deadline armed now would end it while that
+		// attempt is in flight and give back the lock it took.
+		if (!front.request().waitTime().isZero()) {
+			this.io.armDeadline(lane, front);
+		}
+		this.io.dispatch(lane, front);
+	}
+
+	private Acquisition newAcquisition(LockRequest request, AcquisitionTracker tracker) {
 		if (!this.started) {
 			start();
 		}
-		Acquisition acquisition = new Acquisition(this.handles, request, this.ownerTokens.next(), tracker);
+		return new Acquisition(this.handles, request, this.ownerTokens.next(), tracker);
+	}
+
+	/**
+	 * Admits {@code acquisition} to its key's lane.
+	 * @param mayQueue whether it may wait behind others there (its deadline then armed), else it
+	 * joins only as the front, and ends {@link LockStatus#CANCELLED} unannounced when it cannot
+	 * @return the lane when it is the front, else {@code null}: it waits behind others, or has
+	 * ended (rejected, not the front, or this manager is closed)
+	 */
+	private @Nullable KeyLane join(Acquisition acquisition, boolean mayQueue) {
 		if (this.closed) {
 			acquisition.state().end(LockStatus.CANCELLED);
 			acquisition.announceResult();
-			return acquisition;
+			return null;
 		}
 		for (;;) {
-			KeyLane lane = this.lanes.computeIfAbsent(request.key(), (key) -> new KeyLane(key, this.io));
-			KeyLane.Admission admission = lane.admit(acquisition, this.settings.maxWaitersPerKey());
+			KeyLane lane = this.lanes.computeIfAbsent(acquisition.key(), (key) -> new KeyLane(key, this.io));
+			KeyLane.Admission admission = lane.admit(acquisition, this.settings.maxWaitersPerKey(), mayQueue);
 			if (this.closed && admission != KeyLane.Admission.RETIRED) {
 				// close() may have looked at the lanes before this request joined one.
 				acquisition.cancel();
-				return acquisition;
+				return null;
 			}
 			switch (admission) {
 				case FRONT -> {
-					if (inline) {
-						acquisition.reserveAttempt();
-					}
-					else {
-						// A zero wait is its one attempt, which ends it: a deadline armed now would end
-						// it while that attempt is in flight and give back the lock it took.
-						if (!request.waitTime().isZero()) {
-							this.io.armDeadline(lane, acquisition);
-						}
-						this.io.dispatch(lane, acquisition);
-					}
-					return acquisition;
+					return lane;
 				}
 				case QUEUED -> {
 					this.io.armDeadline(lane, acquisition);
-					return acquisition;
+					return null;
+				}
+				case NOT_FRONT -> {
+					acquisition.state().end(LockStatus.CANCELLED);
+					return null;
 				}
 				case REJECTED -> {
 					acquisition.announceResult();
-					return acquisition;
+					return null;
 				}
-				case RETIRED -> this.lanes.remove(request.key(), lane);
+				case RETIRED -> this.lanes.remove(acquisition.key(), lane);
 			}
 		}
+	}
+
+	/**
+	 * The requests of a multi-key request's keys: a run of keys of one backend group is its first
+	 * key's request and, when that is the front of its lane, the requests of the keys after it
+	 * that are the fronts of theirs, up to the first that is not.
+	 */
+	private final class MultiKeyParts implements MultiKeyLock.Parts {
+
+		@Override
+		public List<LockHandle> request(List<LockRequest> run) {
+			Acquisition first = newAcquisition(run.get(0), AcquisitionTracker.NO_OP);
+			KeyLane lane = join(first, true);
+			List<LockHandle> requested = new ArrayList<>(run.size());
+			requested.add(first);
+			if (lane == null) {
+				return requested;
+			}
+			List<Acquisition> companions = new ArrayList<>(run.size() - 1);
+			for (LockRequest request : run.subList(1, run.size())) {
+				Acquisition companion = newAcquisition(request, AcquisitionTracker.NO_OP);
+				if (join(companion, false) == null) {
+					break;
+				}
+				companions.add(companion);
+			}
+			requested.addAll(companions);
+			attemptFirst(lane, first, companions);
+			return requested;
+		}
+
+		@Override
+		public int group(String key) {
+			return QueuedLockManager.this.backend.acquireGroup(key);
+		}
+
 	}
 
 	/**

@@ -62,6 +62,15 @@ final class FencingFloors {
 		return floor;
 	}
 
+	/**
+	 * The hash slot whose floor serves a lock key: keys of one slot can be taken in one script.
+	 * @param lockKey the lock's full key, prefix included
+	 * @return its cluster slot, or {@code 0} where one floor serves every key
+	 */
+	int slotOf(byte[] lockKey) {
+		return this.perSlot ? JedisClusterCRC16.getSlot(lockKey) : 0;
+	}
+
 	private static boolean isCluster(RedisConnectionFactory connectionFactory) {
 		if (connectionFactory instanceof JedisConnectionFactory jedis) {
 			return jedis.isRedisClusterAware();

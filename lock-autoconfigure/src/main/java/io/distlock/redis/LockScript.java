@@ -23,6 +23,9 @@ final class LockScript {
 
 	static final LockScript ABANDON = load("abandon.lua", 1);
 
+	/** Takes the floor and any number of locks: use {@link #withKeyCount}. */
+	static final LockScript ACQUIRE_ALL = load("acquire_all.lua", 1);
+
 	private final byte[] body;
 
 	private final byte[] sha1;
@@ -73,11 +76,12 @@ final class LockScript {
 	}
 
 	/**
-	 * This script called with the lock's key only, without its slot's fencing floor: the scripts
-	 * then give out tokens from the key and the clock alone.
+	 * This script called with {@code keyCount} keys: the lock's key only, without its slot's
+	 * fencing floor (the scripts then give out tokens from the key and the clock alone), or the
+	 * floor and several locks.
 	 */
-	LockScript lockKeyOnly() {
-		return new LockScript(this.body, this.sha1, 1);
+	LockScript withKeyCount(int keyCount) {
+		return new LockScript(this.body, this.sha1, keyCount);
 	}
 
 	/**

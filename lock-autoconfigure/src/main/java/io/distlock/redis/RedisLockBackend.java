@@ -91,6 +91,54 @@ final class RedisLockBackend implements LockBackend {
 		return (reply > 0) ? AcquireOutcome.acquired(reply) : AcquireOutcome.busy(Duration.ofMillis(-1 - reply));
 	}
 
+	/**
+	 * The key's hash slot on a cluster, else one group for every key; none with replica
+	 * acknowledgements, which are awaited per lock.
+	 */
+	@Override
+	public int acquireGroup(String key) {
+		return (this.replicaAcks > 0) ? -1 : this.floors.slotOf(redisKey(key));
+	}
+
+	/**
+	 * One script call. While a cluster migrates the slot it refuses scripts on several keys
+	 * ({@code TRYAGAIN}); the first key is then tried alone.
+	 */
+	@Override
+	public List<AcquireOutcome> tryAcquireAll(List<Attempt> attempts, Duration waitRemaining) {
+		int count = attempts.size();
+		byte[][] keysAndArgs = new byte[1 + count + 3 + 2 * count][];
+		keysAndArgs[1 + count] = this.processId;
+		keysAndArgs[2 + count] = millis(waitRemaining);
+		keysAndArgs[3 + count] = FLOOR_RESERVE;
+		for (int i = 0; i < count; i++) {
+			Attempt attempt = attempts.get(i);
+			keysAndArgs[1 + i] = redisKey(attempt.key());
+			keysAndArgs[4 + count + 2 * i] = bytes(attempt.owner());
+			keysAndArgs[5 + count + 2 * i] = millis(attempt.ttl());
+		}
+		keysAndArgs[0] = this.floors.of(keysAndArgs[1]);
+		long[] reply;
+		try {
+			reply = this.scripts.runForIntegers(LockScript.ACQUIRE_ALL.withKeyCount(1 + count), keysAndArgs);
+		}
+		catch (RuntimeException ex) {
+			if (!ScriptRunner.isTryAgain(ex)) {
+				throw ex;
+			}
+			Attempt first = attempts.get(0);
+			return List.of(tryAcquire(first.key(), first.owner(), first.ttl(), waitRemaining));
+		}
+		List<AcquireOutcome> outcomes = new ArrayList<>(count);
+		for (int i = 0; i < reply[0]; i++) {
+			outcomes.add(AcquireOutcome.acquired(reply[1]));
+		}
+		if (reply[2] < 0) {
+			outcomes.add(AcquireOutcome.busy(Duration.ofMillis(-1 - reply[2])));
+		}
+		return outcomes;
+	}
+
 	@Override
 	public ReleaseOutcome release(String key, String owner, long fencingToken, @Nullable HandOff handOff) {
 		// A hand-off inside the release script would be an acquisition no replica acknowledged.
@@ -123,7 +171,7 @@ final class RedisLockBackend implements LockBackend {
 			if (!ScriptRunner.isTryAgain(ex)) {
 				throw ex;
 			}
-			return call.run(script.lockKeyOnly(), args);
+			return call.run(script.withKeyCount(1), args);
 		}
 	}
 

@@ -75,30 +75,49 @@ final class ScriptRunner {
 		return replies;
 	}
 
+	/**
+	 * Runs a script that replies with a list of integers, once.
+	 * @param script the script
+	 * @param keysAndArgs its keys (see {@link LockScript#keyCount()}), then its arguments
+	 * @return its reply
+	 */
+	long[] runForIntegers(LockScript script, byte[][] keysAndArgs) {
+		if (!(evaluate(script, keysAndArgs, ReturnType.MULTI) instanceof List<?> reply)) {
+			throw new IllegalStateException("Lock script did not return a list of integers");
+		}
+		long[] values = new long[reply.size()];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = toLong(reply.get(i));
+		}
+		return values;
+	}
+
 	private long run(LockScript script, byte[][] keysAndArgs) {
+		return toLong(evaluate(script, keysAndArgs, ReturnType.INTEGER));
+	}
+
+	private @Nullable Object evaluate(LockScript script, byte[][] keysAndArgs, ReturnType returnType) {
 		UnifiedJedis client = (this.pooled != null) ? this.pooled.client() : null;
 		if (client != null) {
 			try {
-				return toLong(client.evalsha(script.sha1(), script.keyCount(), keysAndArgs));
+				return client.evalsha(script.sha1(), script.keyCount(), keysAndArgs);
 			}
 			catch (RuntimeException ex) {
 				if (!isNoScript(ex)) {
 					throw ex;
 				}
-				return toLong(client.eval(script.body(), script.keyCount(), keysAndArgs));
+				return client.eval(script.body(), script.keyCount(), keysAndArgs);
 			}
 		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			try {
-				return toLong(connection.scriptingCommands().evalSha(script.sha1(), ReturnType.INTEGER, script.keyCount(),
-						keysAndArgs));
+				return connection.scriptingCommands().evalSha(script.sha1(), returnType, script.keyCount(), keysAndArgs);
 			}
 			catch (RuntimeException ex) {
 				if (!isNoScript(ex)) {
 					throw ex;
 				}
-				return toLong(connection.scriptingCommands().eval(script.body(), ReturnType.INTEGER, script.keyCount(),
-						keysAndArgs));
+				return connection.scriptingCommands().eval(script.body(), returnType, script.keyCount(), keysAndArgs);
 			}
 		}
 	}

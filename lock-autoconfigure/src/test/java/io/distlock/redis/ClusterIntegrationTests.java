@@ -157,6 +157,37 @@ class ClusterIntegrationTests {
 	}
 
 	@Test
+	void takesKeysThatShareASlotInOneScriptCallAndOneByOneWhileTheSlotIsHalfMoved() {
+		runner().run((context) -> {
+			LockManager locks = context.getBean(LockManager.class);
+			List<String> seats = List.of("{show:7}:seat:1", "{show:7}:seat:2", "{show:7}:seat:3");
+			int slot = RedisClusterTopology.slot("lock:{show:7}:seat:1");
+			RedisServer node = cluster.primaryOf(slot);
+			try (LockHandle warmUp = locks.lockAll(seats, Duration.ofSeconds(30), Duration.ofSeconds(5))) {
+				assertThat(warmUp.await().acquired()).as("a first request, which loads the scripts").isTrue();
+			}
+			long before = node.scriptCalls();
+			try (LockHandle all = locks.lockAll(seats, Duration.ofSeconds(30), Duration.ofSeconds(5))) {
+				assertThat(all.await().acquired()).isTrue();
+				assertThat(node.scriptCalls() - before).as("scripts run to take three keys of one slot").isEqualTo(1);
+				assertThat(new HashSet<>(all.fencingTokens().values())).as("the keys' tokens, from one call").hasSize(1);
+			}
+			RedisServer target = cluster.primaries().stream().filter((other) -> other != node).findFirst().orElseThrow();
+			cluster.beginMigration(slot, target, true);
+			try {
+				try (LockHandle all = locks.lockAll(seats, Duration.ofSeconds(30), Duration.ofSeconds(5))) {
+					assertThat(all.await().acquired()).as("the keys of a slot half moved").isTrue();
+					assertThat(all.fencingTokens().values()).allSatisfy((token) -> assertThat(token).isPositive());
+				}
+			}
+			finally {
+				cluster.migrate(slot, target);
+			}
+			assertThat(cluster.primaries().stream().mapToLong(RedisServer::lockKeyCount).sum()).isZero();
+		});
+	}
+
+	@Test
 	void depositsFromTwoContextsOnOneAccountStayExact() {
 		runner().run((first) -> runner().run((second) -> {
 			List<LockManager> managers = List.of(first.getBean(LockManager.class), second.getBean(LockManager.class));

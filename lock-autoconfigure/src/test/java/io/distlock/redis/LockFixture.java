@@ -60,13 +60,7 @@ final class LockFixture implements BeforeEachCallback, AfterEachCallback {
 	 * How many scripts the server has run since it started.
 	 */
 	long scriptCalls() {
-		long calls = 0;
-		for (String line : jedis().info("commandstats").split("\r\n")) {
-			if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-				calls += Long.parseLong(line.replaceAll(".*calls=(\\d+),.*", "$1"));
-			}
-		}
-		return calls;
+		return this.redis.server().scriptCalls();
 	}
 
 	RedisLockManager manager() {

@@ -43,18 +43,27 @@ class MultiKeyLockIntegrationTests {
 
 	@Test
 	void transfersInEitherOrderNeverOverlapNorDeadlockAndConserveTheTotal() throws Exception {
-		List<LockManager> processes = List.of(this.fixture.manager(), this.fixture.manager());
+		transfer(List.of(this.fixture.manager(), this.fixture.manager()), 8, 150);
+	}
+
+	/** Many requests of one process queue on its lanes, which take keys together when free. */
+	@Test
+	void transfersOfManyThreadsInOneProcessNeverOverlapNorDeadlockNorLeaveAKeyHeld() throws Exception {
+		transfer(List.of(this.fixture.manager()), 24, 500);
+	}
+
+	private void transfer(List<LockManager> processes, int threadCount, int transfers) throws Exception {
 		long[] balances = new long[ACCOUNTS];
 		Arrays.fill(balances, 1_000);
 		AtomicIntegerArray inUse = new AtomicIntegerArray(ACCOUNTS);
 		AtomicInteger overlaps = new AtomicInteger();
 		AtomicInteger notAcquired = new AtomicInteger();
 		List<CompletableFuture<Void>> threads = new ArrayList<>();
-		for (int t = 0; t < 8; t++) {
-			LockManager locks = processes.get(t % 2);
+		for (int t = 0; t < threadCount; t++) {
+			LockManager locks = processes.get(t % processes.size());
 			threads.add(CompletableFuture.runAsync(() -> {
 				ThreadLocalRandom random = ThreadLocalRandom.current();
-				for (int i = 0; i < 150; i++) {
+				for (int i = 0; i < transfers; i++) {
 					int from = random.nextInt(ACCOUNTS);
 					int to = (from + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
 					try (LockHandle handle = locks.lockAll(List.of("account:" + from, "account:" + to), TTL,
@@ -115,6 +124,52 @@ class MultiKeyLockIntegrationTests {
 			assertThat(again.fencingTokens().get("seat:2")).isGreaterThan(tokens.get("seat:2"));
 			assertThat(again.fencingTokens().get("seat:9")).isGreaterThan(tokens.get("seat:9"));
 		}
+	}
+
+	@Test
+	void takesEveryKeyInOneScriptCallAndReleasesEachWithItsOwn() {
+		LockManager locks = this.fixture.manager();
+		List<String> keys = List.of("row:3", "row:1", "row:2");
+		try (LockHandle warmUp = locks.lockAll(keys, TTL, Duration.ofSeconds(5))) {
+			assertThat(warmUp.await().acquired()).as("a first request, which loads the scripts").isTrue();
+		}
+		long before = this.fixture.scriptCalls();
+		try (LockHandle handle = locks.lockAll(keys, TTL, Duration.ofSeconds(5))) {
+			assertThat(handle.await().acquired()).isTrue();
+			assertThat(this.fixture.scriptCalls() - before).as("scripts run to take three keys").isEqualTo(1);
+			for (Map.Entry<String, Long> token : handle.fencingTokens().entrySet()) {
+				assertThat(this.fixture.jedis().hget("lock:" + token.getKey(), "f")).as("token of %s in Redis", token.getKey())
+					.isEqualTo(Long.toString(token.getValue()));
+				assertThat(this.fixture.jedis().pttl("lock:" + token.getKey())).as("lease of %s", token.getKey())
+					.isPositive();
+			}
+		}
+		assertThat(this.fixture.scriptCalls() - before).as("scripts run to take and release three keys").isEqualTo(4);
+		assertThat(this.fixture.lockKeyCount()).isZero();
+	}
+
+	@Test
+	void takesTheFreeKeysBeforeABusyOneAndTheRestOnlyOnceItIsFree() throws Exception {
+		LockManager other = this.fixture.manager();
+		LockManager locks = this.fixture.manager();
+		LockHandle held = other.acquire(LockRequest.of("m:2", TTL));
+		LockHandle handle = locks.lockAll(List.of("m:3", "m:2", "m:1"), TTL, Duration.ofSeconds(20));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.fixture.jedis().exists("lock:m:1"));
+		Thread.sleep(200);
+		assertThat(handle.result()).as("the request while m:2 is held").isNotDone();
+		assertThat(this.fixture.jedis().exists("lock:m:3")).as("the key after the busy one, taken out of order")
+			.isFalse();
+		try (LockHandle third = other.lock("m:3", TTL, Duration.ZERO)) {
+			assertThat(third.await().acquired()).as("m:3 is free for others meanwhile").isTrue();
+		}
+		long heldToken = held.fencingToken();
+		held.unlock();
+		assertThat(handle.result().get(5, TimeUnit.SECONDS).acquired()).isTrue();
+		assertThat(handle.fencingTokens().get("m:2")).isGreaterThan(heldToken);
+		assertThat(handle.fencingTokens().keySet()).containsExactly("m:1", "m:2", "m:3");
+		assertThat(handle.isHeld()).isTrue();
+		handle.unlock();
+		assertThat(this.fixture.lockKeyCount()).isZero();
 	}
 
 	@Test

@@ -184,6 +184,21 @@ public interface RedisServer extends AutoCloseable {
 	}
 
 	/**
+	 * Returns how many scripts the server has run since it started ({@code EVALSHA} and
+	 * {@code EVAL} calls in {@code INFO commandstats}).
+	 * @return the number of script calls
+	 */
+	default long scriptCalls() {
+		long calls = 0;
+		for (String line : String.valueOf(command("INFO", "commandstats")).split("\r\n")) {
+			if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+				calls += Long.parseLong(line.replaceAll("^cmdstat_[a-z]+:calls=(\\d+),.*", "$1"));
+			}
+		}
+		return calls;
+	}
+
+	/**
 	 * Returns the number of keys in the current database ({@code DBSIZE}).
 	 * @return the number of keys
 	 */

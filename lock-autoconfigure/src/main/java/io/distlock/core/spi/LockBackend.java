@@ -34,6 +34,39 @@ public interface LockBackend extends AutoCloseable {
 	AcquireOutcome tryAcquire(String key, String owner, Duration ttl, Duration waitRemaining);
 
 	/**
+	 * Which keys one {@link #tryAcquireAll} call can take together: those of one non-negative
+	 * group. It must be the same in every process, since multi-key requests take their keys in
+	 * order of group first. The default, {@code -1}: every key is taken alone.
+	 * @param key the lock key
+	 * @return the key's group, or {@code -1}
+	 */
+	default int acquireGroup(String key) {
+		return -1;
+	}
+
+	/**
+	 * One attempt at several keys of one {@link #acquireGroup group}, in their order, as
+	 * consecutive {@link #tryAcquire} calls for new owners would make them, stopping at the first
+	 * key that is not free (whose wait is recorded as {@link #tryAcquire} records it). The default
+	 * makes those calls; a backend that can takes the keys in one call.
+	 * @param attempts the keys with their owners and leases, at least one
+	 * @param waitRemaining how long the caller may still wait
+	 * @return one outcome per key tried: acquired ones, then at most one busy one; the keys after
+	 * a busy one were not tried
+	 */
+	default List<AcquireOutcome> tryAcquireAll(List<Attempt> attempts, Duration waitRemaining) {
+		List<AcquireOutcome> outcomes = new ArrayList<>(attempts.size());
+		for (Attempt attempt : attempts) {
+			AcquireOutcome outcome = tryAcquire(attempt.key(), attempt.owner(), attempt.ttl(), waitRemaining);
+			outcomes.add(outcome);
+			if (!outcome.acquired()) {
+				break;
+			}
+		}
+		return outcomes;
+	}
+
+	/**
 	 * Releases the lock if {@code owner} holds it. When {@code next} is given the backend may hand
 	 * the lock straight to it in the same call (new owner, new fencing token, new lease); it may
 	 * also decline, for example to be fair to waiters in other processes.
@@ -150,6 +183,17 @@ public interface LockBackend extends AutoCloseable {
 	 * @since 1.0.0
 	 */
 	record HandOff(String owner, Duration ttl) {
+	}
+
+	/**
+	 * One key of a {@link #tryAcquireAll} call.
+	 *
+	 * @param key the lock key
+	 * @param owner the acquisition's owner token
+	 * @param ttl the lease to set
+	 * @since 1.0.0
+	 */
+	record Attempt(String key, String owner, Duration ttl) {
 	}
 
 	/**
