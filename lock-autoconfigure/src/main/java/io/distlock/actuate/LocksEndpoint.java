@@ -6,17 +6,21 @@ import java.util.List;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
+import io.distlock.core.HeldLock;
+import io.distlock.core.HeldLocksPage;
 import io.distlock.core.LocalLockState;
 import io.distlock.core.LockIntrospector;
 import io.distlock.leader.LeaderElection;
 
 /**
  * The read-only {@code locks} endpoint: the locks this instance holds now, the requests waiting
- * per key, and this instance's role in each leader election.
+ * per key, and this instance's role in each leader election; with {@code scope=cluster}, one page
+ * of the locks every instance holds in the backend.
  *
  * @since 1.0.0
  */
@@ -37,11 +41,46 @@ public class LocksEndpoint {
 		this.elections = List.copyOf(elections);
 	}
 
+	/** How many locks a page of the cluster-wide view holds unless asked otherwise. */
+	public static final int DEFAULT_LIMIT = 100;
+
+	/**
+	 * The locks of this instance, sorted by key; with {@code scope=cluster}, a page of the locks
+	 * held in the backend by every instance.
+	 * @param scope {@code cluster} for the backend's view, else (or {@code local}) this instance's
+	 * @param limit about how many locks a cluster-wide page holds, {@value #DEFAULT_LIMIT} by default
+	 * @param cursor the previous cluster-wide page's {@code next}, to go on from there
+	 * @return the descriptor
+	 */
+	@ReadOperation
+	public OperationResponseBody locks(@Nullable String scope, @Nullable Integer limit, @Nullable String cursor) {
+		if (scope == null || scope.equals("local")) {
+			return locks();
+		}
+		if (!scope.equals("cluster")) {
+			throw new InvalidEndpointRequestException("scope must be 'local' or 'cluster', got '" + scope + "'",
+					"Invalid scope");
+		}
+		int pageSize = (limit != null) ? limit : DEFAULT_LIMIT;
+		if (pageSize < 1) {
+			throw new InvalidEndpointRequestException("limit must be at least 1, got " + pageSize, "Invalid limit");
+		}
+		try {
+			HeldLocksPage page = this.locks.backendLocks(cursor, pageSize);
+			return new ClusterLocksDescriptor(page.locks(), page.next());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid cursor");
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "No cluster-wide view on this backend");
+		}
+	}
+
 	/**
 	 * The locks of this instance, sorted by key.
 	 * @return the descriptor
 	 */
-	@ReadOperation
 	public LocksDescriptor locks() {
 		List<LocalLockState> states = this.locks.localLocks()
 			.stream()
@@ -62,6 +101,17 @@ public class LocksEndpoint {
 	 */
 	public record LocksDescriptor(List<LocalLockState> held, List<WaitingDescriptor> waiting,
 			List<ElectionDescriptor> elections) implements OperationResponseBody {
+	}
+
+	/**
+	 * A page of the locks every instance holds in the backend.
+	 *
+	 * @param locks the locks, in the backend's order
+	 * @param next the cursor of the next page, {@code null} on the last
+	 * @since 1.0.0
+	 */
+	public record ClusterLocksDescriptor(List<HeldLock> locks, @Nullable String next)
+			implements OperationResponseBody {
 	}
 
 	/**

@@ -7,8 +7,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import io.distlock.core.LockHolder;
 import io.distlock.core.LockListener;
 import io.distlock.core.LockManager;
 import io.distlock.redis.RedisLockManager;
@@ -26,7 +28,7 @@ class RedisLockManagerConfiguration {
 
 	@Bean(destroyMethod = "close")
 	RedisLockManager redisLockManager(RedisConnectionFactory connectionFactory, DistributedLockProperties properties,
-			ObjectProvider<LockListener> listeners) {
+			ObjectProvider<LockListener> listeners, Environment environment) {
 		if (properties.getBackend() == DistributedLockProperties.Backend.ZOOKEEPER) {
 			// The ZooKeeper configuration was skipped for want of Curator.
 			throw new IllegalStateException("distlock.backend=zookeeper needs Apache Curator on the classpath: "
@@ -34,7 +36,8 @@ class RedisLockManagerConfiguration {
 		}
 		DistributedLockProperties.Redis redis = properties.getRedis();
 		RedisLockOptions options = new RedisLockOptions(properties.getKeyPrefix(), redis.getFairHandOverWindow(),
-				redis.getReplicaAcks(), redis.getReplicaAckTimeout());
+				redis.getReplicaAcks(), redis.getReplicaAckTimeout(),
+				LockHolder.of(environment.getProperty("spring.application.name")));
 		return new RedisLockManager(connectionFactory, options, properties.lockSettings(),
 				LockListener.of(listeners.orderedStream().toList()));
 	}

@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A backend's public {@link LockManager} type over the backend-neutral {@link QueuedLockManager}
  * that does the work.
@@ -46,6 +48,11 @@ public abstract class ForwardingLockManager implements LockManager, LockIntrospe
 	@Override
 	public List<LocalLockState> localLocks() {
 		return this.delegate.localLocks();
+	}
+
+	@Override
+	public HeldLocksPage backendLocks(@Nullable String cursor, int limit) {
+		return this.delegate.backendLocks(cursor, limit);
 	}
 
 	@Override

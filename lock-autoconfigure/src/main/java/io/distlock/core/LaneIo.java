@@ -80,8 +80,7 @@ final class LaneIo implements LaneActions {
 		Duration waitRemaining = Duration.ofNanos(Math.max(0, state.deadline() - sentAt));
 		List<AcquireOutcome> outcomes;
 		try {
-			outcomes = (together.size() == 1)
-					? List.of(this.backend.tryAcquire(lane.key, state.owner(), state.request().ttl(), waitRemaining))
+			outcomes = (together.size() == 1) ? List.of(this.backend.tryAcquire(attemptOf(front), waitRemaining))
 					: this.backend.tryAcquireAll(attempts(together), waitRemaining);
 		}
 		catch (RuntimeException ex) {
@@ -139,10 +138,14 @@ final class LaneIo implements LaneActions {
 	private static List<LockBackend.Attempt> attempts(List<Acquisition> together) {
 		List<LockBackend.Attempt> attempts = new ArrayList<>(together.size());
 		for (Acquisition acquisition : together) {
-			attempts.add(new LockBackend.Attempt(acquisition.request().key(), acquisition.state().owner(),
-					acquisition.request().ttl()));
+			attempts.add(attemptOf(acquisition));
 		}
 		return attempts;
+	}
+
+	private static LockBackend.Attempt attemptOf(Acquisition acquisition) {
+		LockRequest request = acquisition.request();
+		return new LockBackend.Attempt(request.key(), acquisition.state().owner(), request.ttl(), request.name());
 	}
 
 	private static KeyLane lane(Acquisition acquisition) {

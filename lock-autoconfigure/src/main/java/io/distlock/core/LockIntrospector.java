@@ -2,6 +2,8 @@ package io.distlock.core;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A lock manager that can show what this process holds and waits for now, and whether its
  * backend can serve locks.
@@ -15,6 +17,19 @@ public interface LockIntrospector {
 	 * @return a snapshot, in no particular order
 	 */
 	List<LocalLockState> localLocks();
+
+	/**
+	 * One page of the locks held in the backend by every process, under this manager's prefix;
+	 * bounded, and without blocking the backend.
+	 * @param cursor where to go on, from the previous page's {@link HeldLocksPage#next()}, or
+	 * {@code null} for the first page
+	 * @param limit about how many locks one page holds, at least 1 (a backend that reads in batches
+	 * may return a few more rather than split one)
+	 * @return the page
+	 * @throws UnsupportedOperationException when the backend cannot list its locks
+	 * @throws IllegalArgumentException when the cursor is not one this backend gave out
+	 */
+	HeldLocksPage backendLocks(@Nullable String cursor, int limit);
 
 	/**
 	 * Runs a harmless lock operation against the backend.

@@ -135,6 +135,14 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	}
 
 	@Override
+	public HeldLocksPage backendLocks(@Nullable String cursor, int limit) {
+		if (limit < 1) {
+			throw new IllegalArgumentException("A page of locks needs a limit of at least 1, got " + limit);
+		}
+		return this.backend.heldLocks(cursor, limit);
+	}
+
+	@Override
 	public void checkBackend() {
 		try {
 			this.backend.check();

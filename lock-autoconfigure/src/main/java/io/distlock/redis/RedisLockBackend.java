@@ -10,6 +10,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import io.distlock.core.HeldLocksPage;
+import io.distlock.core.LockRequest;
 import io.distlock.core.LockSettings;
 import io.distlock.core.spi.AcquireOutcome;
 import io.distlock.core.spi.LockBackend;
@@ -47,6 +49,10 @@ final class RedisLockBackend implements LockBackend {
 
 	private final byte[] fairHandOverWindow;
 
+	private final byte[] holder;
+
+	private final RedisLockInventory inventory;
+
 	RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockOptions options) {
 		this.scripts = new ScriptRunner(connectionFactory);
 		this.keyPrefix = options.keyPrefix();
@@ -56,6 +62,8 @@ final class RedisLockBackend implements LockBackend {
 		String id = HexFormat.of().formatHex(random);
 		this.processId = bytes(id);
 		this.fairHandOverWindow = millis(options.fairHandOverWindow());
+		this.holder = bytes(options.holder());
+		this.inventory = new RedisLockInventory(connectionFactory, this.keyPrefix);
 		this.replicaAcks = options.replicaAcks();
 		this.acknowledged = (this.replicaAcks > 0)
 				? new AcknowledgedScripts(connectionFactory, this.replicaAcks, options.replicaAckTimeout()) : null;
@@ -71,8 +79,16 @@ final class RedisLockBackend implements LockBackend {
 
 	@Override
 	public AcquireOutcome tryAcquire(String key, String owner, Duration ttl, Duration waitRemaining) {
+		return tryAcquire(new Attempt(key, owner, ttl, LockRequest.UNNAMED), waitRemaining);
+	}
+
+	@Override
+	public AcquireOutcome tryAcquire(Attempt attempt, Duration waitRemaining) {
+		String key = attempt.key();
+		String owner = attempt.owner();
 		byte[] redisKey = redisKey(key);
-		byte[][] args = { bytes(owner), millis(ttl), this.processId, millis(waitRemaining), FLOOR_RESERVE };
+		byte[][] args = { bytes(owner), millis(attempt.ttl()), this.processId, millis(waitRemaining), FLOOR_RESERVE,
+				this.holder, bytes(attempt.name()) };
 		long reply;
 		if (this.acknowledged != null) {
 			AcknowledgedScripts.Acknowledged outcome = withFloor(LockScript.ACQUIRE, redisKey, args,
@@ -107,15 +123,17 @@ final class RedisLockBackend implements LockBackend {
 	@Override
 	public List<AcquireOutcome> tryAcquireAll(List<Attempt> attempts, Duration waitRemaining) {
 		int count = attempts.size();
-		byte[][] keysAndArgs = new byte[1 + count + 3 + 2 * count][];
+		byte[][] keysAndArgs = new byte[1 + count + 4 + 3 * count][];
 		keysAndArgs[1 + count] = this.processId;
 		keysAndArgs[2 + count] = millis(waitRemaining);
 		keysAndArgs[3 + count] = FLOOR_RESERVE;
+		keysAndArgs[4 + count] = this.holder;
 		for (int i = 0; i < count; i++) {
 			Attempt attempt = attempts.get(i);
 			keysAndArgs[1 + i] = redisKey(attempt.key());
-			keysAndArgs[4 + count + 2 * i] = bytes(attempt.owner());
-			keysAndArgs[5 + count + 2 * i] = millis(attempt.ttl());
+			keysAndArgs[5 + count + 3 * i] = bytes(attempt.owner());
+			keysAndArgs[6 + count + 3 * i] = millis(attempt.ttl());
+			keysAndArgs[7 + count + 3 * i] = bytes(attempt.name());
 		}
 		keysAndArgs[0] = this.floors.of(keysAndArgs[1]);
 		long[] reply;
@@ -126,8 +144,7 @@ final class RedisLockBackend implements LockBackend {
 			if (!ScriptRunner.isTryAgain(ex)) {
 				throw ex;
 			}
-			Attempt first = attempts.get(0);
-			return List.of(tryAcquire(first.key(), first.owner(), first.ttl(), waitRemaining));
+			return List.of(tryAcquire(attempts.get(0), waitRemaining));
 		}
 		List<AcquireOutcome> outcomes = new ArrayList<>(count);
 		for (int i = 0; i < reply[0]; i++) {
@@ -219,6 +236,11 @@ final class RedisLockBackend implements LockBackend {
 			outcomes.add((reply == 1) ? RenewalOutcome.RENEWED : RenewalOutcome.REFUSED);
 		}
 		return outcomes;
+	}
+
+	@Override
+	public HeldLocksPage heldLocks(@Nullable String cursor, int limit) {
+		return this.inventory.page(cursor, limit);
 	}
 
 	@Override

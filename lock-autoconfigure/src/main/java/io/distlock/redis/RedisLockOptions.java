@@ -3,6 +3,8 @@ package io.distlock.redis;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.distlock.core.LockHolder;
+
 /**
  * How {@link RedisLockManager} lays out and hands over locks in Redis.
  *
@@ -12,10 +14,12 @@ import java.util.Objects;
  * @param replicaAcks how many replicas must acknowledge an acquisition ({@code WAIT}) before it
  * counts; 0 counts it at once
  * @param replicaAckTimeout how long each {@code WAIT} may block for those acknowledgements
+ * @param holder how this process is named beside the locks it holds, for operators (see
+ * {@link LockHolder})
  * @since 1.0.0
  */
 public record RedisLockOptions(String keyPrefix, Duration fairHandOverWindow, int replicaAcks,
-		Duration replicaAckTimeout) {
+		Duration replicaAckTimeout, String holder) {
 
 	/** How long a {@code WAIT} blocks by default: 500ms. */
 	public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(500);
@@ -29,6 +33,7 @@ public record RedisLockOptions(String keyPrefix, Duration fairHandOverWindow, in
 		Objects.requireNonNull(keyPrefix, "'keyPrefix' must not be null");
 		Objects.requireNonNull(fairHandOverWindow, "'fairHandOverWindow' must not be null");
 		Objects.requireNonNull(replicaAckTimeout, "'replicaAckTimeout' must not be null");
+		Objects.requireNonNull(holder, "'holder' must not be null");
 		if (fairHandOverWindow.toMillis() < 1) {
 			throw new IllegalArgumentException("fairHandOverWindow must be at least 1ms, got " + fairHandOverWindow);
 		}
@@ -38,6 +43,18 @@ public record RedisLockOptions(String keyPrefix, Duration fairHandOverWindow, in
 		if (replicaAckTimeout.toMillis() < 1) {
 			throw new IllegalArgumentException("replicaAckTimeout must be at least 1ms, got " + replicaAckTimeout);
 		}
+	}
+
+	/**
+	 * Options that name this process by host and pid only.
+	 * @param keyPrefix prefix of every lock key
+	 * @param fairHandOverWindow the fair hand-over window
+	 * @param replicaAcks how many replicas must acknowledge an acquisition
+	 * @param replicaAckTimeout how long each {@code WAIT} may block
+	 */
+	public RedisLockOptions(String keyPrefix, Duration fairHandOverWindow, int replicaAcks,
+			Duration replicaAckTimeout) {
+		this(keyPrefix, fairHandOverWindow, replicaAcks, replicaAckTimeout, LockHolder.of(null));
 	}
 
 	/**
@@ -55,7 +72,8 @@ public record RedisLockOptions(String keyPrefix, Duration fairHandOverWindow, in
 	 * @return new options
 	 */
 	public RedisLockOptions withKeyPrefix(String keyPrefix) {
-		return new RedisLockOptions(keyPrefix, this.fairHandOverWindow, this.replicaAcks, this.replicaAckTimeout);
+		return new RedisLockOptions(keyPrefix, this.fairHandOverWindow, this.replicaAcks, this.replicaAckTimeout,
+				this.holder);
 	}
 
 	/**
@@ -65,7 +83,17 @@ public record RedisLockOptions(String keyPrefix, Duration fairHandOverWindow, in
 	 * @return new options
 	 */
 	public RedisLockOptions withReplicaAcks(int replicas, Duration timeout) {
-		return new RedisLockOptions(this.keyPrefix, this.fairHandOverWindow, replicas, timeout);
+		return new RedisLockOptions(this.keyPrefix, this.fairHandOverWindow, replicas, timeout, this.holder);
+	}
+
+	/**
+	 * These options with another holder name.
+	 * @param holder how this process is named beside its locks
+	 * @return new options
+	 */
+	public RedisLockOptions withHolder(String holder) {
+		return new RedisLockOptions(this.keyPrefix, this.fairHandOverWindow, this.replicaAcks, this.replicaAckTimeout,
+				holder);
 	}
 
 }

@@ -1,7 +1,8 @@
 -- Takes the lock for an owner, or reports how long it stays taken.
--- KEYS[1]  the lock: a hash with o = owner token, f = fencing token, r = process the free lock is
---          reserved for (the one waiting longest when it was released), w:<process> =
---          '<until>:<since>', until when and since when (server ms) that process has a waiter
+-- KEYS[1]  the lock: a hash with o = owner token, f = fencing token, h = holding process and
+--          n = lock name (for operators), r = process the free lock is reserved for (the one
+--          waiting longest when it was released), w:<process> = '<until>:<since>', until when
+--          and since when (server ms) that process has a waiter
 -- KEYS[2]  the fencing floor of the lock's hash slot: at or above every token given out there;
 --          left out while a cluster migrates the slot, when tokens come from the key and clock
 -- ARGV[1]  owner token of this acquisition
@@ -9,6 +10,8 @@
 -- ARGV[3]  id of the calling process
 -- ARGV[4]  how long (ms) the caller may still wait
 -- ARGV[5]  how many in-memory hand-offs one lease may see: the floor stays that far ahead
+-- ARGV[6]  the calling process as operators see it
+-- ARGV[7]  the lock's name
 -- Returns the fencing token (> 0) when acquired, else -1 - (remaining lease or reservation in ms).
 local key = KEYS[1]
 local ownMark = 'w:' .. ARGV[3]
@@ -31,7 +34,7 @@ if owner == false and (reserved == false or reserved == ARGV[3]) then
   if reserved or mark then
     redis.call('HDEL', key, 'r', ownMark)
   end
-  redis.call('HSET', key, 'o', ARGV[1], 'f', string.format('%.0f', token))
+  redis.call('HSET', key, 'o', ARGV[1], 'f', string.format('%.0f', token), 'h', ARGV[6], 'n', ARGV[7])
   redis.call('PEXPIRE', key, ARGV[2])
   return token
 end

@@ -6,8 +6,10 @@
 -- ARGV[1]     id of the calling process
 -- ARGV[2]     how long (ms) the caller may still wait
 -- ARGV[3]     how many in-memory hand-offs one lease may see: the floor stays that far ahead
--- ARGV[2i+2]  owner token of the i-th lock (i from 1)
--- ARGV[2i+3]  its lease in ms
+-- ARGV[4]     the calling process as operators see it
+-- ARGV[3i+2]  owner token of the i-th lock (i from 1)
+-- ARGV[3i+3]  its lease in ms
+-- ARGV[3i+4]  its name
 -- Returns { taken, token, busy }: how many locks were taken, their fencing token (0 when none),
 -- and for the lock after them, if any, -1 - (its remaining lease or reservation in ms), else 0.
 local process = ARGV[1]
@@ -32,8 +34,9 @@ if taken > 0 then
   for i = 1, taken do
     local key = KEYS[i + 1]
     redis.call('HDEL', key, 'r', ownMark)
-    redis.call('HSET', key, 'o', ARGV[2 * i + 2], 'f', string.format('%.0f', token))
-    redis.call('PEXPIRE', key, ARGV[2 * i + 3])
+    redis.call('HSET', key, 'o', ARGV[3 * i + 2], 'f', string.format('%.0f', token), 'h', ARGV[4],
+      'n', ARGV[3 * i + 4])
+    redis.call('PEXPIRE', key, ARGV[3 * i + 3])
   end
 end
 local busy = 0

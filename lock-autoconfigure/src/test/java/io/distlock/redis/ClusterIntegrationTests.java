@@ -2,8 +2,10 @@ package io.distlock.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import io.distlock.core.HeldLock;
+import io.distlock.core.HeldLocksPage;
 import io.distlock.core.LockHandle;
+import io.distlock.core.LockIntrospector;
 import io.distlock.core.LockManager;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockResult;
@@ -185,6 +190,45 @@ class ClusterIntegrationTests {
 			}
 			assertThat(cluster.primaries().stream().mapToLong(RedisServer::lockKeyCount).sum()).isZero();
 		});
+	}
+
+	@Test
+	void eitherContextListsTheLocksOfBothOnEveryPrimaryPageByPage() {
+		runner("spring.application.name=orders").run((orders) -> runner("spring.application.name=billing").run((billing) -> {
+			List<LockHandle> held = new ArrayList<>();
+			Set<Integer> primariesUsed = new HashSet<>();
+			for (int i = 0; i < 300; i++) {
+				LockManager locks = ((i % 2 == 0) ? orders : billing).getBean(LockManager.class);
+				held.add(locks.acquire(LockRequest.of("listed:" + i, Duration.ofSeconds(30)).withName("listed")));
+				primariesUsed.add(cluster.primaryOf(RedisClusterTopology.slot("lock:listed:" + i)).port());
+			}
+			assertThat(primariesUsed).as("primaries the locks live on").hasSize(3);
+			Map<String, Long> tokens = new HashMap<>();
+			held.forEach((handle) -> tokens.put(handle.key(), handle.fencingToken()));
+			for (LockIntrospector view : List.of(orders.getBean(LockIntrospector.class),
+					billing.getBean(LockIntrospector.class))) {
+				List<HeldLock> seen = new ArrayList<>();
+				String cursor = null;
+				int pages = 0;
+				do {
+					HeldLocksPage page = view.backendLocks(cursor, 40);
+					seen.addAll(page.locks());
+					cursor = page.next();
+					pages++;
+				}
+				while (cursor != null && pages < 100);
+				assertThat(seen).as("locks seen, counting duplicates").hasSize(300);
+				assertThat(seen).allSatisfy((lock) -> {
+					assertThat(lock.fencingToken()).as("token of %s", lock.key()).isEqualTo(tokens.get(lock.key()));
+					assertThat(lock.name()).isEqualTo("listed");
+					int index = Integer.parseInt(lock.key().substring("listed:".length()));
+					assertThat(lock.holder()).startsWith((index % 2 == 0) ? "orders@" : "billing@");
+				});
+				assertThat(pages).as("pages").isGreaterThanOrEqualTo(3);
+			}
+			held.forEach(LockHandle::unlock);
+			assertThat(orders.getBean(LockIntrospector.class).backendLocks(null, 40).locks()).isEmpty();
+		}));
 	}
 
 	@Test

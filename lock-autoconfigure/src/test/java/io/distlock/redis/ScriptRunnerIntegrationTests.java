@@ -58,7 +58,7 @@ class ScriptRunnerIntegrationTests {
 		byte[] owner = bytes("owner");
 		redis.server().flushAll();
 		long token = scripts.run(LockScript.ACQUIRE, KEY, FLOOR, owner, bytes("5000"), bytes("process"), bytes("0"),
-				bytes("1000"));
+				bytes("1000"), bytes("tests@host (pid 1)"), bytes("script"));
 		assertThat(token).isPositive();
 		redis.server().command("SCRIPT", "FLUSH");
 		assertThat(scripts.run(LockScript.RENEW, KEY, owner, bytes("5000"))).isEqualTo(1);

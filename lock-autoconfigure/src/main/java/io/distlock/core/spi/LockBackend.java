@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.distlock.core.HeldLocksPage;
+
 /**
  * One lock store (Redis, ZooKeeper) as the backend-neutral machinery sees it: single attempts,
  * owner-checked release and renewal, and release notifications. The machinery guarantees that
@@ -34,6 +36,30 @@ public interface LockBackend extends AutoCloseable {
 	AcquireOutcome tryAcquire(String key, String owner, Duration ttl, Duration waitRemaining);
 
 	/**
+	 * As {@link #tryAcquire(String, String, Duration, Duration)}, recording beside the lock what
+	 * operators see of it ({@link #heldLocks}): the lock's name. The default leaves it out.
+	 * @param attempt the key, its owner, lease and name
+	 * @param waitRemaining how long the caller may still wait
+	 * @return acquired with a fencing token, or busy with a hint when to try again
+	 */
+	default AcquireOutcome tryAcquire(Attempt attempt, Duration waitRemaining) {
+		return tryAcquire(attempt.key(), attempt.owner(), attempt.ttl(), waitRemaining);
+	}
+
+	/**
+	 * One page of the locks held in this backend by every process, for operators: bounded, and
+	 * never blocking the backend for long.
+	 * @param cursor the previous page's {@link HeldLocksPage#next()}, or {@code null} to start
+	 * @param limit about how many locks the page holds, at least 1
+	 * @return the page
+	 * @throws UnsupportedOperationException when this backend cannot list its locks (the default)
+	 * @throws IllegalArgumentException when the cursor is not one this backend gave out
+	 */
+	default HeldLocksPage heldLocks(@Nullable String cursor, int limit) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list the locks it holds");
+	}
+
+	/**
 	 * Which keys one {@link #tryAcquireAll} call can take together: those of one non-negative
 	 * group. It must be the same in every process, since multi-key requests take their keys in
 	 * order of group first. The default, {@code -1}: every key is taken alone.
@@ -57,7 +83,7 @@ public interface LockBackend extends AutoCloseable {
 	default List<AcquireOutcome> tryAcquireAll(List<Attempt> attempts, Duration waitRemaining) {
 		List<AcquireOutcome> outcomes = new ArrayList<>(attempts.size());
 		for (Attempt attempt : attempts) {
-			AcquireOutcome outcome = tryAcquire(attempt.key(), attempt.owner(), attempt.ttl(), waitRemaining);
+			AcquireOutcome outcome = tryAcquire(attempt, waitRemaining);
 			outcomes.add(outcome);
 			if (!outcome.acquired()) {
 				break;
@@ -191,9 +217,10 @@ public interface LockBackend extends AutoCloseable {
 	 * @param key the lock key
 	 * @param owner the acquisition's owner token
 	 * @param ttl the lease to set
+	 * @param name the lock's name, as its request gives it
 	 * @since 1.0.0
 	 */
-	record Attempt(String key, String owner, Duration ttl) {
+	record Attempt(String key, String owner, Duration ttl, String name) {
 	}
 
 	/**
