@@ -19,4 +19,16 @@ public class AnnotatedSection {
 		criticalSection.run();
 	}
 
+	/**
+	 * Runs {@code criticalSection} under both locks {@code bench:<first>} and {@code bench:<second>},
+	 * taken as one request.
+	 * @param first the per-call part of one lock key
+	 * @param second the per-call part of the other
+	 * @param criticalSection what runs while both locks are held
+	 */
+	@DistributedLock(name = "bench", key = "{#first, #second}", ttl = "30s", waitTime = "30s")
+	public void runBoth(String first, String second, Runnable criticalSection) {
+		criticalSection.run();
+	}
+
 }

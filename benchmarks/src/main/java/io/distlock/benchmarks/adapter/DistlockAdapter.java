@@ -1,5 +1,6 @@
 package io.distlock.benchmarks.adapter;
 
+import java.util.List;
 import java.util.function.Function;
 
 import org.apache.curator.framework.CuratorFramework;
@@ -57,8 +58,28 @@ final class DistlockAdapter implements LockAdapter {
 	}
 
 	@Override
+	public void runLockedBoth(String first, String second, Runnable criticalSection) {
+		this.form.runLockedBoth(this.locks, first, second, criticalSection);
+	}
+
+	@Override
 	public void close() {
 		this.close.run();
+	}
+
+	/**
+	 * Waits for {@code handle}, runs {@code criticalSection} holding it and releases it;
+	 * {@code keys} only names the lock in the failure.
+	 */
+	private static void awaitThenRun(LockHandle handle, Object keys, Runnable criticalSection) {
+		try (handle) {
+			LockResult result = handle.await();
+			if (!result.acquired()) {
+				throw new IllegalStateException("distlock lock " + keys + " not acquired: " + result.status(),
+						result.failure());
+			}
+			criticalSection.run();
+		}
 	}
 
 	/**
@@ -66,19 +87,21 @@ final class DistlockAdapter implements LockAdapter {
 	 */
 	enum Form {
 
-		/** {@code lockManager.lock(key, ttl, wait)}, then {@code await()}: the seed's form. */
+		/**
+		 * {@code lockManager.lock(key, ttl, wait)}, then {@code await()}: the seed's form; two keys
+		 * as {@code lockAll(List.of(first, second), ttl, wait)}, then {@code await()}.
+		 */
 		AWAIT {
 
 			@Override
 			void runLocked(LockManager locks, String key, Runnable criticalSection) {
-				try (LockHandle handle = locks.lock(key, LEASE, WAIT)) {
-					LockResult result = handle.await();
-					if (!result.acquired()) {
-						throw new IllegalStateException("distlock lock '" + key + "' not acquired: " + result.status(),
-								result.failure());
-					}
-					criticalSection.run();
-				}
+				awaitThenRun(locks.lock(key, LEASE, WAIT), key, criticalSection);
+			}
+
+			@Override
+			void runLockedBoth(LockManager locks, String first, String second, Runnable criticalSection) {
+				List<String> keys = List.of(first, second);
+				awaitThenRun(locks.lockAll(keys, LEASE, WAIT), keys, criticalSection);
 			}
 
 		},
@@ -96,6 +119,10 @@ final class DistlockAdapter implements LockAdapter {
 		};
 
 		abstract void runLocked(LockManager locks, String key, Runnable criticalSection);
+
+		void runLockedBoth(LockManager locks, String first, String second, Runnable criticalSection) {
+			throw new UnsupportedOperationException("distlock's " + this + " form has no two-key run");
+		}
 
 	}
 

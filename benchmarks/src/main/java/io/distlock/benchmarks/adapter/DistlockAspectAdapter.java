@@ -2,7 +2,8 @@ package io.distlock.benchmarks.adapter;
 
 /**
  * distlock's annotation path: a {@code @DistributedLock} bean method in a Spring context whose
- * lock manager is the auto-configured {@code RedisLockManager}.
+ * lock manager is the auto-configured {@code RedisLockManager}; two keys through a method whose
+ * key expression is a collection.
  */
 final class DistlockAspectAdapter implements LockAdapter {
 
@@ -18,6 +19,11 @@ final class DistlockAspectAdapter implements LockAdapter {
 	@Override
 	public void runLocked(String key, Runnable criticalSection) {
 		this.section.run(key, criticalSection);
+	}
+
+	@Override
+	public void runLockedBoth(String first, String second, Runnable criticalSection) {
+		this.section.runBoth(first, second, criticalSection);
 	}
 
 	@Override

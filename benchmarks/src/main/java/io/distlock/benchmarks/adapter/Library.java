@@ -184,6 +184,15 @@ public enum Library {
 	}
 
 	/**
+	 * Whether the two-key transfer scenario measures this library: distlock's {@code lockAll} and
+	 * its {@code @DistributedLock} with a key collection, and Redisson's {@code RedissonMultiLock}.
+	 * @return whether {@link LockAdapter#runLockedBoth} works
+	 */
+	public boolean locksKeyPairs() {
+		return this == DISTLOCK_LOCK || this == DISTLOCK_ASPECT || this == REDISSON;
+	}
+
+	/**
 	 * Connects a fresh instance of the library, configured to hold many locks of a short ttl.
 	 * @param endpoint the benchmark's Redis
 	 * @param ttl the lease, renewed by the library while held

@@ -28,6 +28,20 @@ public interface LockAdapter extends AutoCloseable {
 	void runLocked(String key, Runnable criticalSection);
 
 	/**
+	 * Blocks until both keys are locked as one request, runs {@code criticalSection} and releases
+	 * both, also when the section throws; only for the libraries with a multi-key lock
+	 * ({@link Library#locksKeyPairs()}). Thread-safe.
+	 * @param first one lock key, already unique to this library
+	 * @param second another lock key
+	 * @param criticalSection what runs while both are held
+	 * @throws UnsupportedOperationException if the library has no multi-key lock
+	 * @throws RuntimeException if the locks could not be acquired or released
+	 */
+	default void runLockedBoth(String first, String second, Runnable criticalSection) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " has no multi-key lock");
+	}
+
+	/**
 	 * Runs {@code criticalSection} holding a {@link Lock}, the shape both competitors offer.
 	 * @param lock the lock to take and release
 	 * @param criticalSection what to run while holding it

@@ -14,7 +14,8 @@ import io.distlock.benchmarks.adapter.Library;
  * (default {@code docs/benchmarks.md}), {@code --cluster} (scenarios 1 to 3 on a Redis Cluster
  * instead), {@code --quick} (short windows, for development),
  * {@code --libraries floor,distlock-acquire,...}, {@code --no-jmh}, {@code --held-locks-seconds <s>}
- * (how long each held-locks load is held, default 60).
+ * (how long each held-locks load is held, default 60), {@code --transfer-seconds <s>} (how long
+ * each library transfers per round of scenario 9, default 3; 0 skips it).
  *
  * @since 1.0.0
  */
@@ -36,6 +37,7 @@ public final class BenchmarkMain {
 			.toArray(String[]::new);
 		boolean cluster = false;
 		@Nullable Duration heldLocksWindow = null;
+		@Nullable Duration transferWindow = null;
 		for (int i = 0; i < options.length; i++) {
 			switch (options[i]) {
 				case "--report" -> report = Path.of(options[++i]);
@@ -43,15 +45,19 @@ public final class BenchmarkMain {
 				case "--quick" -> settings = settings.quick();
 				case "--no-jmh" -> settings = settings.withJmh(false);
 				case "--held-locks-seconds" -> heldLocksWindow = Duration.ofSeconds(Long.parseLong(options[++i]));
+				case "--transfer-seconds" -> transferWindow = Duration.ofSeconds(Long.parseLong(options[++i]));
 				case "--libraries" -> settings = settings.withLibraries(
 						Arrays.stream(options[++i].split(",")).map(Library::of).toList());
 				default -> throw new IllegalArgumentException("Unknown option '" + options[i] + "'; use --report <file>, "
-						+ "--cluster, --quick, --no-jmh, --held-locks-seconds <s>, --libraries "
-						+ List.of(Library.values()));
+						+ "--cluster, --quick, --no-jmh, --held-locks-seconds <s>, --transfer-seconds <s>, "
+						+ "--libraries " + List.of(Library.values()));
 			}
 		}
 		if (heldLocksWindow != null) {
 			settings = settings.withHeldLocksWindow(heldLocksWindow);
+		}
+		if (transferWindow != null) {
+			settings = settings.withTransferWindow(transferWindow);
 		}
 		String loadBefore = MachineFacts.loadAverage();
 		long started = System.nanoTime();

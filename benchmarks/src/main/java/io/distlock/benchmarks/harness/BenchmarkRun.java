@@ -15,8 +15,9 @@ import io.distlock.benchmarks.jmh.JmhSuite;
  * One run: starts the lab, runs an unrecorded warm-up round, then interleaved rounds of scenarios
  * 1 to 5 (every scenario runs every library once per round, in an order rotated each round),
  * scenario 6 once, the held-locks scenarios 8a, 8b, ... once each with the worker JVMs stopped,
- * and scenario 7 under JMH. The cluster run does the same with scenarios 1 to 3
- * on a Redis Cluster.
+ * scenario 9 (two-key transfers) in a warm-up and rounds of its own, and scenario 7 under JMH.
+ * A scenario measures only the libraries it {@link Scenario#runs runs}. The cluster run does the
+ * same with scenarios 1 to 3 on a Redis Cluster.
  *
  * @since 1.0.0
  */
@@ -43,18 +44,15 @@ public final class BenchmarkRun {
 		try (Lab lab = Lab.start(settings)) {
 			results.redisVersion(lab.bench().version());
 			rounds(settings, timed, (scenario, library) -> scenario.measure(library, lab), results, log);
-			for (Library library : settings.libraries()) {
-				if (library.store() == Library.Store.REDIS) {
-					record(results, cost, library, cost.measure(library, lab), "once", log);
-				}
-			}
+			once(cost, lab, results, log);
 			lab.stopWorkers();
 			for (HeldLocksScenario held : heldLocks(settings)) {
-				for (Library library : settings.libraries()) {
-					if (library.holdsLocks()) {
-						record(results, held, library, held.measure(library, lab), "once", log);
-					}
-				}
+				once(held, lab, results, log);
+			}
+			TransferScenario transfers = new TransferScenario();
+			if (!settings.transferWindow().isZero() && settings.libraries().stream().anyMatch(transfers::runs)) {
+				rounds(settings, List.of(transfers), (scenario, library) -> scenario.measure(library, lab), results,
+						log);
 			}
 			if (settings.jmh()) {
 				log.println("Scenario 7 under JMH");
@@ -62,6 +60,17 @@ public final class BenchmarkRun {
 			}
 		}
 		return results;
+	}
+
+	/**
+	 * Measures {@code scenario} once for every library it runs.
+	 */
+	private static void once(Scenario scenario, Lab lab, Results results, PrintStream log) {
+		for (Library library : lab.settings().libraries()) {
+			if (scenario.runs(library)) {
+				record(results, scenario, library, scenario.measure(library, lab), "once", log);
+			}
+		}
 	}
 
 	private static List<HeldLocksScenario> heldLocks(Settings settings) {
@@ -96,18 +105,22 @@ public final class BenchmarkRun {
 	private static <S extends Scenario> void rounds(Settings settings, List<S> scenarios,
 			BiFunction<S, Library, Measurement> measure, Results results, PrintStream log) {
 		if (settings.warmup()) {
-			round(scenarios, settings.libraries(), measure, null, "warm-up", log);
+			round(scenarios, settings.libraries(), 0, measure, null, "warm-up", log);
 		}
 		for (int round = 1; round <= settings.rounds(); round++) {
-			List<Library> order = new ArrayList<>(settings.libraries());
-			Collections.rotate(order, -(round - 1));
-			round(scenarios, order, measure, results, "round " + round + "/" + settings.rounds(), log);
+			String name = "round " + round + "/" + settings.rounds();
+			round(scenarios, settings.libraries(), round - 1, measure, results, name, log);
 		}
 	}
 
-	private static <S extends Scenario> void round(List<S> scenarios, List<Library> order,
+	/**
+	 * Runs every scenario on the libraries it runs, in their order rotated {@code rotation} places.
+	 */
+	private static <S extends Scenario> void round(List<S> scenarios, List<Library> libraries, int rotation,
 			BiFunction<S, Library, Measurement> measure, @Nullable Results results, String name, PrintStream log) {
 		for (S scenario : scenarios) {
+			List<Library> order = new ArrayList<>(libraries.stream().filter(scenario::runs).toList());
+			Collections.rotate(order, -rotation);
 			for (Library library : order) {
 				Measurement measurement = measure.apply(scenario, library);
 				if (results != null) {

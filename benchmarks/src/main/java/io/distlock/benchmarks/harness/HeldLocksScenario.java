@@ -80,6 +80,11 @@ final class HeldLocksScenario implements Scenario {
 	}
 
 	@Override
+	public boolean runs(Library library) {
+		return library.holdsLocks();
+	}
+
+	@Override
 	public Measurement measure(Library library, Lab lab) {
 		String keyspace = lab.keyspace(library, "held");
 		List<String> keys = new ArrayList<>(this.load.locks());

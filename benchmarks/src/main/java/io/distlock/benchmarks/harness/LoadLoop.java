@@ -4,15 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 
 import org.jspecify.annotations.Nullable;
 
 import io.distlock.benchmarks.adapter.LockAdapter;
 
 /**
- * Threads that lock, run a tiny witnessed critical section and unlock, as fast as they can, from
- * a common start until a deadline; each records how long every cycle took and how long it waited
- * for the lock.
+ * Threads that lock, run a critical section (by default a tiny witnessed one) and unlock, as fast
+ * as they can, from a common start until a deadline; each records how long every cycle took and
+ * how long it waited for the lock.
  */
 final class LoadLoop {
 
@@ -70,10 +71,32 @@ final class LoadLoop {
 
 	}
 
+	/**
+	 * One thread's cycle: lock, critical section, unlock.
+	 */
+	interface Cycle {
+
+		/**
+		 * Locks, runs the critical section and unlocks.
+		 * @param iteration how many cycles this thread started before
+		 * @return {@link System#nanoTime()} when the critical section was entered
+		 * @throws RuntimeException if the lock could not be acquired or released
+		 */
+		long run(long iteration);
+
+	}
+
 	static Result run(LockAdapter adapter, int threads, Keys keys, Occupancy witness, long startAt, long endAt) {
+		return run(threads, (thread) -> new Section(adapter, keys, thread, witness), startAt, endAt);
+	}
+
+	/**
+	 * Runs {@code threads} threads, each on the cycle {@code cycles} makes for its index.
+	 */
+	static Result run(int threads, IntFunction<Cycle> cycles, long startAt, long endAt) {
 		List<Runner> runners = new ArrayList<>(threads);
 		for (int t = 0; t < threads; t++) {
-			Runner runner = new Runner(adapter, keys, t, witness, startAt, endAt);
+			Runner runner = new Runner(cycles.apply(t), t, startAt, endAt);
 			runners.add(runner);
 			runner.thread.start();
 		}
@@ -114,19 +137,35 @@ final class LoadLoop {
 	}
 
 	/**
-	 * The critical section: witnessed, nothing else; notes when it was entered.
+	 * A cycle on one key whose critical section is witnessed, nothing else; notes when it was
+	 * entered.
 	 */
-	private static final class Section implements Runnable {
+	private static final class Section implements Cycle, Runnable {
+
+		private final LockAdapter adapter;
+
+		private final Keys keys;
+
+		private final int thread;
 
 		private final Occupancy witness;
 
 		private final int slot;
 
-		long enteredAt;
+		private long enteredAt;
 
-		Section(Occupancy witness, int slot) {
+		Section(LockAdapter adapter, Keys keys, int thread, Occupancy witness) {
+			this.adapter = adapter;
+			this.keys = keys;
+			this.thread = thread;
 			this.witness = witness;
-			this.slot = slot;
+			this.slot = keys.slot(thread);
+		}
+
+		@Override
+		public long run(long iteration) {
+			this.adapter.runLocked(this.keys.key(this.thread, iteration), this);
+			return this.enteredAt;
 		}
 
 		@Override
@@ -140,13 +179,7 @@ final class LoadLoop {
 
 	private static final class Runner implements Runnable {
 
-		private final LockAdapter adapter;
-
-		private final Keys keys;
-
-		private final int index;
-
-		private final Section section;
+		private final Cycle cycle;
 
 		private final long startAt;
 
@@ -166,11 +199,8 @@ final class LoadLoop {
 
 		private long finishedAt;
 
-		Runner(LockAdapter adapter, Keys keys, int index, Occupancy witness, long startAt, long endAt) {
-			this.adapter = adapter;
-			this.keys = keys;
-			this.index = index;
-			this.section = new Section(witness, keys.slot(index));
+		Runner(Cycle cycle, int index, long startAt, long endAt) {
+			this.cycle = cycle;
 			this.startAt = startAt;
 			this.endAt = endAt;
 			this.thread = new Thread(this, "bench-load-" + index);
@@ -184,10 +214,10 @@ final class LoadLoop {
 			}
 			long iteration = 0;
 			while (System.nanoTime() - this.endAt < 0) {
-				String key = this.keys.key(this.index, iteration++);
 				long begin = System.nanoTime();
+				long enteredAt;
 				try {
-					this.adapter.runLocked(key, this.section);
+					enteredAt = this.cycle.run(iteration++);
 				}
 				catch (RuntimeException ex) {
 					this.failures++;
@@ -198,7 +228,7 @@ final class LoadLoop {
 				}
 				long end = System.nanoTime();
 				this.cycles.add(end - begin);
-				this.waits.add(this.section.enteredAt - begin);
+				this.waits.add(enteredAt - begin);
 				this.operations++;
 			}
 			this.finishedAt = System.nanoTime();

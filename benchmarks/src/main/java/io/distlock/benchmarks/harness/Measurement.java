@@ -22,6 +22,15 @@ record Measurement(Map<Metric, Double> values, long violations, long failures, @
 		return new Measurement(values, violations, result.failures(), result.firstFailure());
 	}
 
+	/**
+	 * This measurement with one more metric.
+	 */
+	Measurement with(Metric metric, double value) {
+		Map<Metric, Double> more = new EnumMap<>(this.values);
+		more.put(metric, value);
+		return new Measurement(more, this.violations, this.failures, this.note);
+	}
+
 	double value(Metric metric) {
 		Double value = this.values.get(metric);
 		if (value == null) {

@@ -11,6 +11,8 @@ enum Metric {
 
 	HAND_OFFS_PER_SECOND("hand-offs/s", true, "%,.0f"),
 
+	TRANSFERS_PER_SECOND("transfers/s", true, "%,.0f"),
+
 	CYCLE_P50("p50 µs", false, "%,.0f"),
 
 	CYCLE_P99("p99 µs", false, "%,.0f"),
@@ -53,7 +55,10 @@ enum Metric {
 
 	READS_PER_SECOND("Redis socket reads/s", false, "%,.0f"),
 
-	CPU_PER_RENEWAL("CPU µs / renewal", false, "%,.1f");
+	CPU_PER_RENEWAL("CPU µs / renewal", false, "%,.1f"),
+
+	/** How far the total of all balances moved in a round, as an absolute amount: a check, 0 when it holds. */
+	BALANCE_CHANGE("total balance change", false, "%,.0f");
 
 	private final String header;
 
@@ -76,6 +81,14 @@ enum Metric {
 	}
 
 	/**
+	 * Whether the report shows the worst round rather than the median: for a check that must hold
+	 * in every round.
+	 */
+	boolean reportsWorstRound() {
+		return this == BALANCE_CHANGE;
+	}
+
+	/**
 	 * The value as the report shows it; {@code NaN} (not measurable for a library) as a dash.
 	 */
 	String format(double value) {
@@ -87,7 +100,7 @@ enum Metric {
 	 */
 	double of(LoadLoop.Result result) {
 		return switch (this) {
-			case OPS_PER_SECOND, HAND_OFFS_PER_SECOND -> result.perSecond();
+			case OPS_PER_SECOND, HAND_OFFS_PER_SECOND, TRANSFERS_PER_SECOND -> result.perSecond();
 			case CYCLE_P50 -> micros(result.cycles().percentile(0.50));
 			case CYCLE_P99 -> micros(result.cycles().percentile(0.99));
 			case CYCLE_P999 -> micros(result.cycles().percentile(0.999));

@@ -50,6 +50,14 @@ final class RedisCostScenario implements Scenario {
 		return false;
 	}
 
+	/**
+	 * Only the libraries on Redis: a ZooKeeper library sends no Redis commands.
+	 */
+	@Override
+	public boolean runs(Library library) {
+		return library.store() == Library.Store.REDIS;
+	}
+
 	@Override
 	public Measurement measure(Library library, Lab lab) {
 		long window = lab.settings().costWindow().toNanos();

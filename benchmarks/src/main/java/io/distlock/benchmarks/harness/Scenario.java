@@ -25,10 +25,18 @@ interface Scenario {
 	List<Metric> metrics();
 
 	/**
-	 * Whether the report shows each library's headline as a ratio to the raw floor's and ranks
-	 * distlock against the competitors on it; not for scenarios that count rather than time.
+	 * Whether the report shows each library's headline as a ratio to the raw floor's (where the
+	 * floor ran it) and ranks distlock against the competitors on it; not for scenarios that count
+	 * rather than time.
 	 */
 	default boolean comparesToFloor() {
+		return true;
+	}
+
+	/**
+	 * Whether this scenario measures {@code library}; the run skips the others.
+	 */
+	default boolean runs(Library library) {
 		return true;
 	}
 

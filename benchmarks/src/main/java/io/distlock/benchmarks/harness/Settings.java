@@ -24,25 +24,27 @@ import io.distlock.benchmarks.adapter.Library;
  * @param jmh whether scenario 7 (JMH) runs
  * @param heldLoads the loads of the held-locks scenarios (8a, 8b, ...)
  * @param heldLocksWindow how long each held-locks load is held
+ * @param transferWindow how long scenario 9 (two-key transfers) runs per library and round; zero
+ * skips it
  * @since 1.0.0
  */
 public record Settings(List<Library> libraries, int rounds, boolean warmup, Duration window, Duration remoteWindow,
 		int parallelThreads, int contendingThreads, int workerJvms, int threadsPerWorker, int wakeUps,
 		Duration wakeHold, Duration costWindow, List<String> workerJvmOptions, boolean jmh, List<HeldLoad> heldLoads,
-		Duration heldLocksWindow) {
+		Duration heldLocksWindow, Duration transferWindow) {
 
 	private static final List<HeldLoad> HELD_LOADS = List.of(new HeldLoad(1_000, Duration.ofMillis(600)),
 			new HeldLoad(10_000, Duration.ofSeconds(2)));
 
 	/**
 	 * The full run that writes docs/benchmarks.md: about a quarter of an hour on two cores, four
-	 * minutes of it holding locks.
+	 * minutes of it holding locks and one of two-key transfers.
 	 * @return the settings
 	 */
 	public static Settings full() {
 		return new Settings(List.of(Library.values()), 5, true, Duration.ofSeconds(1), Duration.ofMillis(1500), 16, 8,
 				3, 2, 25, Duration.ofMillis(20), Duration.ofSeconds(1), List.of("-Xmx256m"), true, HELD_LOADS,
-				Duration.ofSeconds(60));
+				Duration.ofSeconds(60), Duration.ofSeconds(3));
 	}
 
 	/**
@@ -54,7 +56,7 @@ public record Settings(List<Library> libraries, int rounds, boolean warmup, Dura
 				2, 2, 3, Duration.ofMillis(10), Duration.ofMillis(100),
 				List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"), false,
 				List.of(new HeldLoad(100, Duration.ofMillis(600)), new HeldLoad(300, Duration.ofSeconds(1))),
-				Duration.ofSeconds(2));
+				Duration.ofSeconds(2), Duration.ofMillis(300));
 	}
 
 	/**
@@ -64,7 +66,8 @@ public record Settings(List<Library> libraries, int rounds, boolean warmup, Dura
 	public Settings quick() {
 		return new Settings(this.libraries, 2, false, Duration.ofMillis(500), Duration.ofMillis(700),
 				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, 8, this.wakeHold,
-				Duration.ofMillis(500), this.workerJvmOptions, this.jmh, this.heldLoads, Duration.ofSeconds(10));
+				Duration.ofMillis(500), this.workerJvmOptions, this.jmh, this.heldLoads, Duration.ofSeconds(10),
+				Duration.ofSeconds(1));
 	}
 
 	/**
@@ -75,7 +78,8 @@ public record Settings(List<Library> libraries, int rounds, boolean warmup, Dura
 	public Settings withLibraries(List<Library> libraries) {
 		return new Settings(List.copyOf(libraries), this.rounds, this.warmup, this.window, this.remoteWindow,
 				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, this.wakeUps,
-				this.wakeHold, this.costWindow, this.workerJvmOptions, this.jmh, this.heldLoads, this.heldLocksWindow);
+				this.wakeHold, this.costWindow, this.workerJvmOptions, this.jmh, this.heldLoads, this.heldLocksWindow,
+				this.transferWindow);
 	}
 
 	/**
@@ -86,7 +90,8 @@ public record Settings(List<Library> libraries, int rounds, boolean warmup, Dura
 	public Settings withJmh(boolean jmh) {
 		return new Settings(this.libraries, this.rounds, this.warmup, this.window, this.remoteWindow,
 				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, this.wakeUps,
-				this.wakeHold, this.costWindow, this.workerJvmOptions, jmh, this.heldLoads, this.heldLocksWindow);
+				this.wakeHold, this.costWindow, this.workerJvmOptions, jmh, this.heldLoads, this.heldLocksWindow,
+				this.transferWindow);
 	}
 
 	/**
@@ -100,7 +105,23 @@ public record Settings(List<Library> libraries, int rounds, boolean warmup, Dura
 		}
 		return new Settings(this.libraries, this.rounds, this.warmup, this.window, this.remoteWindow,
 				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, this.wakeUps,
-				this.wakeHold, this.costWindow, this.workerJvmOptions, this.jmh, this.heldLoads, window);
+				this.wakeHold, this.costWindow, this.workerJvmOptions, this.jmh, this.heldLoads, window,
+				this.transferWindow);
+	}
+
+	/**
+	 * These settings running each library for another window per round of scenario 9.
+	 * @param window how long, zero to skip the scenario
+	 * @return the settings
+	 */
+	public Settings withTransferWindow(Duration window) {
+		if (window.isNegative()) {
+			throw new IllegalArgumentException("The transfer window must not be negative, got " + window);
+		}
+		return new Settings(this.libraries, this.rounds, this.warmup, this.window, this.remoteWindow,
+				this.parallelThreads, this.contendingThreads, this.workerJvms, this.threadsPerWorker, this.wakeUps,
+				this.wakeHold, this.costWindow, this.workerJvmOptions, this.jmh, this.heldLoads, this.heldLocksWindow,
+				window);
 	}
 
 }

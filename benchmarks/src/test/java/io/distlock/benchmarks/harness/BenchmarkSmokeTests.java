@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link BenchmarkRun}: a run of seconds, every library under scenarios 1 to 6 (1 to 5 on ZooKeeper), the
- * held-locks scenarios with small loads for distlock and Redisson, and the Redis libraries under scenarios 1 to 3 on
- * a cluster, that only shows the harness works, the witness saw no overlap and no held lease was lost. The full run
- * is {@value MarkdownReport#COMMAND}.
+ * held-locks scenarios with small loads for distlock and Redisson, the two-key transfers for the libraries with a
+ * multi-key lock, and the Redis libraries under scenarios 1 to 3 on a cluster, that only shows the harness works, the
+ * witness saw no overlap and no held lease was lost. The full run is {@value MarkdownReport#COMMAND}.
  */
 class BenchmarkSmokeTests {
 
@@ -40,7 +40,7 @@ class BenchmarkSmokeTests {
 		for (Library library : Library.values()) {
 			// Scenario 6 counts Redis commands, which a ZooKeeper library does not send.
 			int scenarios = ((library.store() == Library.Store.REDIS) ? 6 : 5)
-					+ (library.holdsLocks() ? SETTINGS.heldLoads().size() : 0);
+					+ (library.holdsLocks() ? SETTINGS.heldLoads().size() : 0) + (library.locksKeyPairs() ? 1 : 0);
 			assertThat(results.scenariosMeasured(library)).as("scenarios run by %s", library).isEqualTo(scenarios);
 			assertThat(results.violations(library)).as("violations of %s; progress:%n%s", library, log).isZero();
 		}
@@ -63,6 +63,26 @@ class BenchmarkSmokeTests {
 			assertThat(results.summary(scenario, Library.DISTLOCK_LOCK).orElseThrow().median(Metric.HELD_SIGNALLED))
 				.as("distlock leases signalled lost in %s", scenario.title())
 				.isZero();
+		}
+	}
+
+	@Test
+	void twoKeyTransfersKeepEveryAccountExclusiveAndTheTotalBalance() {
+		String log = PROGRESS.toString(StandardCharsets.UTF_8);
+		Scenario transfers = results.scenario("9.").orElseThrow();
+		List<Library> measured = Arrays.stream(Library.values()).filter(Library::locksKeyPairs).toList();
+		assertThat(measured).containsExactly(Library.DISTLOCK_LOCK, Library.DISTLOCK_ASPECT, Library.REDISSON);
+		for (Library library : Library.values()) {
+			if (!library.locksKeyPairs()) {
+				assertThat(results.summary(transfers, library)).as("transfers of %s", library).isEmpty();
+				continue;
+			}
+			Summary summary = results.summary(transfers, library).orElseThrow();
+			String context = library + ": " + summary.note() + "; progress:\n" + log;
+			assertThat(summary.failures()).as("failures of %s", context).isZero();
+			assertThat(summary.violations()).as("violations of %s", context).isZero();
+			assertThat(summary.worst(Metric.BALANCE_CHANGE)).as("balance change of %s", context).isZero();
+			assertThat(summary.median(Metric.TRANSFERS_PER_SECOND)).as("transfers/s of %s", context).isPositive();
 		}
 	}
 
