@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -18,13 +19,14 @@ import io.distlock.core.LockIntrospector;
 import io.distlock.leader.LeaderElection;
 
 /**
- * The read-only {@code locks} endpoint: the locks this instance holds now, the requests waiting
- * per key, and this instance's role in each leader election; with {@code scope=cluster}, one page
- * of the locks every instance holds in the backend.
+ * The {@code locks} endpoint: the locks this instance holds now, the requests waiting per key,
+ * and this instance's role in each leader election; with {@code scope=cluster}, one page of the
+ * locks every instance holds in the backend. Read-only by default; with its access raised, its
+ * {@link LocksEndpointWebExtension web extension} releases locks by force.
  *
  * @since 1.0.0
  */
-@Endpoint(id = "locks")
+@Endpoint(id = "locks", defaultAccess = Access.READ_ONLY)
 public class LocksEndpoint {
 
 	private final LockIntrospector locks;

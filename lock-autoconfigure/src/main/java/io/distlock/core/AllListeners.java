@@ -18,12 +18,30 @@ final class AllListeners implements LockListener {
 
 	@Override
 	public AcquisitionTracker requested(LockRequest request) {
-		return new AllTrackers(this.listeners.stream().map((listener) -> listener.requested(request)).toList());
+		return trackers(this.listeners.stream().map((listener) -> listener.requested(request)).toList());
 	}
 
 	@Override
 	public AcquisitionTracker requested(LockRequest request, int keys) {
-		return new AllTrackers(this.listeners.stream().map((listener) -> listener.requested(request, keys)).toList());
+		return trackers(this.listeners.stream().map((listener) -> listener.requested(request, keys)).toList());
+	}
+
+	/**
+	 * One tracker for all of {@code trackers}, leaving out those that observe nothing.
+	 */
+	private static AcquisitionTracker trackers(List<AcquisitionTracker> trackers) {
+		List<AcquisitionTracker> observing = trackers.stream()
+			.filter((tracker) -> tracker != AcquisitionTracker.NO_OP)
+			.toList();
+		if (observing.size() <= 1) {
+			return observing.isEmpty() ? AcquisitionTracker.NO_OP : observing.get(0);
+		}
+		return new AllTrackers(observing);
+	}
+
+	@Override
+	public void forcedRelease(HeldLock evicted) {
+		this.listeners.forEach((listener) -> listener.forcedRelease(evicted));
 	}
 
 	/**

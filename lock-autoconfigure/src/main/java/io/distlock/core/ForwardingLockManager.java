@@ -56,6 +56,11 @@ public abstract class ForwardingLockManager implements LockManager, LockIntrospe
 	}
 
 	@Override
+	public @Nullable HeldLock forceRelease(String key) {
+		return this.delegate.forceRelease(key);
+	}
+
+	@Override
 	public void checkBackend() {
 		this.delegate.checkBackend();
 	}

@@ -21,6 +21,9 @@ import io.distlock.core.spi.RenewalOutcome;
  */
 final class LeaseKeeper {
 
+	/** Why a lease an operator released by force is lost. */
+	static final String EVICTED = "an operator released the lock by force";
+
 	private final LockBackend backend;
 
 	private final EngineThreads threads;
@@ -109,6 +112,7 @@ final class LeaseKeeper {
 					this.schedule.add(holder, System.nanoTime() + renewalInterval(ttl), true);
 				}
 				case REFUSED -> lose(holder, "renewal was refused: the lock expired or another owner holds it", null);
+				case EVICTED -> lose(holder, EVICTED, null);
 				case UNACKNOWLEDGED -> retry(holder,
 						new LockException("too few replicas acknowledged the renewal of lock '" + holder.key() + "'"));
 			}

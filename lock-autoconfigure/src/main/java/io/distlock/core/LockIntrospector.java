@@ -5,8 +5,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A lock manager that can show what this process holds and waits for now, and whether its
- * backend can serve locks.
+ * A lock manager that can show what this process holds and waits for now, what every process
+ * holds in the backend, and whether its backend can serve locks; and that lets an operator free
+ * a lock by force.
  *
  * @since 1.0.0
  */
@@ -30,6 +31,17 @@ public interface LockIntrospector {
 	 * @throws IllegalArgumentException when the cursor is not one this backend gave out
 	 */
 	HeldLocksPage backendLocks(@Nullable String cursor, int limit);
+
+	/**
+	 * Frees the lock held under {@code key} (without this manager's prefix) whoever holds it: the
+	 * next holder gets a greater fencing token, and the evicted holder's handle reports its lease
+	 * lost at its next renewal. It cannot stop the evicted holder's code while it runs: fencing
+	 * tokens protect the data meanwhile.
+	 * @param key the lock key
+	 * @return the lock as it was held, or {@code null} when nothing held it
+	 * @throws UnsupportedOperationException when the backend cannot release by force
+	 */
+	@Nullable HeldLock forceRelease(String key);
 
 	/**
 	 * Runs a harmless lock operation against the backend.

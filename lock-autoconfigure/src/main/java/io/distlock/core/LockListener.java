@@ -38,6 +38,13 @@ public interface LockListener {
 	AcquisitionTracker requested(LockRequest request);
 
 	/**
+	 * Called when this process released a lock by force ({@link LockIntrospector#forceRelease}).
+	 * @param evicted the lock as it was held
+	 */
+	default void forcedRelease(HeldLock evicted) {
+	}
+
+	/**
 	 * Called when a request for several keys at once ({@link LockManager#lockAll}) is made; it is
 	 * reported as one request, whose events are those of all its keys together.
 	 * @param request the request of its first key, whose name, ttl and wait stand for every key

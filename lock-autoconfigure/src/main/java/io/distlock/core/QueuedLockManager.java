@@ -45,6 +45,8 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 
 	private final ConcurrentHashMap<String, KeyLane> lanes = new ConcurrentHashMap<>();
 
+	private final HeldLockEvents heldLockEvents = new HeldLockEvents();
+
 	private final EngineThreads threads;
 
 	private final LaneIo io;
@@ -80,7 +82,7 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 		}
 		this.threads.start();
 		this.backend.start();
-		this.backend.observe(new HeldLockEvents());
+		this.backend.observe(this.heldLockEvents);
 		this.started = true;
 	}
 
@@ -140,6 +142,27 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 			throw new IllegalArgumentException("A page of locks needs a limit of at least 1, got " + limit);
 		}
 		return this.backend.heldLocks(cursor, limit);
+	}
+
+	/**
+	 * Asks the backend on the calling thread; a holder of this process that was evicted hears of
+	 * it at once, one of another process at its next renewal.
+	 */
+	@Override
+	public @Nullable HeldLock forceRelease(String key) {
+		Objects.requireNonNull(key, "'key' must not be null");
+		LockBackend.ForcedRelease released = this.backend.forceRelease(key);
+		if (released == null) {
+			return null;
+		}
+		this.heldLockEvents.lost(key, released.owner(), LeaseKeeper.EVICTED);
+		try {
+			this.listener.forcedRelease(released.lock());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Lock listener failed for the forced release of lock '{}'", key, ex);
+		}
+		return released.lock();
 	}
 
 	@Override

@@ -23,6 +23,8 @@ final class LockScript {
 
 	static final LockScript ABANDON = load("abandon.lua", 1);
 
+	static final LockScript FORCE_RELEASE = load("force_release.lua", 1);
+
 	/** Takes the floor and any number of locks: use {@link #withKeyCount}. */
 	static final LockScript ACQUIRE_ALL = load("acquire_all.lua", 1);
 

@@ -10,6 +10,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import io.distlock.core.HeldLock;
 import io.distlock.core.HeldLocksPage;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockSettings;
@@ -227,15 +228,46 @@ final class RedisLockBackend implements LockBackend {
 			for (byte[][] call : calls) {
 				AcknowledgedScripts.Acknowledged outcome = this.acknowledged.run(LockScript.RENEW, call[0], call[1],
 						call[2]);
-				outcomes.add((outcome.reply() != 1) ? RenewalOutcome.REFUSED
-						: (outcome.replicas() < this.replicaAcks) ? RenewalOutcome.UNACKNOWLEDGED : RenewalOutcome.RENEWED);
+				RenewalOutcome renewal = renewal(outcome.reply());
+				outcomes.add((renewal == RenewalOutcome.RENEWED && outcome.replicas() < this.replicaAcks)
+						? RenewalOutcome.UNACKNOWLEDGED : renewal);
 			}
 			return outcomes;
 		}
 		for (long reply : this.scripts.runAll(LockScript.RENEW, calls)) {
-			outcomes.add((reply == 1) ? RenewalOutcome.RENEWED : RenewalOutcome.REFUSED);
+			outcomes.add(renewal(reply));
 		}
 		return outcomes;
+	}
+
+	private static RenewalOutcome renewal(long reply) {
+		return (reply == 1) ? RenewalOutcome.RENEWED : (reply == -1) ? RenewalOutcome.EVICTED : RenewalOutcome.REFUSED;
+	}
+
+	/**
+	 * One script call: it keeps the evicted owner beside the lock for its renewal to read, and
+	 * publishes the release as the holder's own release would.
+	 */
+	@Override
+	public @Nullable ForcedRelease forceRelease(String key) {
+		List<?> reply = this.scripts.runForList(LockScript.FORCE_RELEASE,
+				new byte[][] { redisKey(key), this.publishCommand });
+		if (reply.isEmpty()) {
+			return null;
+		}
+		HeldLock lock = new HeldLock(key, recorded(reply.get(4)), recorded(reply.get(3)),
+				ScriptRunner.toLong(reply.get(0)), Duration.ofMillis(ScriptRunner.toLong(reply.get(1))), HeldLock.EXCLUSIVE,
+				(int) ScriptRunner.toLong(reply.get(2)));
+		return new ForcedRelease(lock, text(reply.get(5)));
+	}
+
+	private static @Nullable String recorded(Object value) {
+		String text = text(value);
+		return text.isEmpty() ? null : text;
+	}
+
+	private static String text(Object value) {
+		return (value instanceof byte[] raw) ? new String(raw, StandardCharsets.UTF_8) : String.valueOf(value);
 	}
 
 	@Override

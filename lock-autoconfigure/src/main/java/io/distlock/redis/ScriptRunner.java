@@ -82,14 +82,25 @@ final class ScriptRunner {
 	 * @return its reply
 	 */
 	long[] runForIntegers(LockScript script, byte[][] keysAndArgs) {
-		if (!(evaluate(script, keysAndArgs, ReturnType.MULTI) instanceof List<?> reply)) {
-			throw new IllegalStateException("Lock script did not return a list of integers");
-		}
+		List<?> reply = runForList(script, keysAndArgs);
 		long[] values = new long[reply.size()];
 		for (int i = 0; i < values.length; i++) {
 			values[i] = toLong(reply.get(i));
 		}
 		return values;
+	}
+
+	/**
+	 * Runs a script that replies with a list, once.
+	 * @param script the script
+	 * @param keysAndArgs its keys (see {@link LockScript#keyCount()}), then its arguments
+	 * @return its reply: {@link Long} for integers, {@code byte[]} for strings
+	 */
+	List<?> runForList(LockScript script, byte[][] keysAndArgs) {
+		if (!(evaluate(script, keysAndArgs, ReturnType.MULTI) instanceof List<?> reply)) {
+			throw new IllegalStateException("Lock script did not return a list");
+		}
+		return reply;
 	}
 
 	private long run(LockScript script, byte[][] keysAndArgs) {

@@ -2,7 +2,8 @@
 -- KEYS[1]  the lock: a hash with o = owner token, f = fencing token, h = holding process and
 --          n = lock name (for operators), r = process the free lock is reserved for (the one
 --          waiting longest when it was released), w:<process> = '<until>:<since>', until when
---          and since when (server ms) that process has a waiter
+--          and since when (server ms) that process has a waiter, x = the owner an operator
+--          last evicted (see force_release.lua)
 -- KEYS[2]  the fencing floor of the lock's hash slot: at or above every token given out there;
 --          left out while a cluster migrates the slot, when tokens come from the key and clock
 -- ARGV[1]  owner token of this acquisition

@@ -24,6 +24,7 @@ import io.distlock.core.spi.BackendEvents;
 import io.distlock.core.spi.LockBackend;
 import io.distlock.core.spi.ReleaseOutcome;
 import io.distlock.core.spi.ReleaseWatch;
+import io.distlock.core.spi.RenewalOutcome;
 
 /**
  * A {@link LockBackend} in memory that keeps the SPI's contract (one owner per key, fencing
@@ -55,6 +56,9 @@ public final class InMemoryLockBackend implements LockBackend {
 
 	/** The last token given out per key: kept after release and expiry, so tokens never repeat. */
 	private final Map<String, Long> lastTokens = new HashMap<>();
+
+	/** The owner an operator last evicted per key, whose renewals answer {@code EVICTED}. */
+	private final Map<String, String> evictedOwners = new HashMap<>();
 
 	private final List<Watch> watches = new ArrayList<>();
 
@@ -479,6 +483,42 @@ public final class InMemoryLockBackend implements LockBackend {
 	}
 
 	/**
+	 * Renews one by one, answering {@link RenewalOutcome#EVICTED} to the owner an operator
+	 * evicted last.
+	 */
+	@Override
+	public List<RenewalOutcome> renewAll(List<Renewal> renewals) {
+		List<RenewalOutcome> outcomes = new ArrayList<>(renewals.size());
+		for (Renewal renewal : renewals) {
+			boolean renewed = renew(renewal.key(), renewal.owner(), renewal.ttl());
+			boolean evicted;
+			synchronized (this.monitor) {
+				evicted = renewal.owner().equals(this.evictedOwners.get(renewal.key()));
+			}
+			outcomes.add(renewed ? RenewalOutcome.RENEWED : evicted ? RenewalOutcome.EVICTED : RenewalOutcome.REFUSED);
+		}
+		return outcomes;
+	}
+
+	/**
+	 * Ends the lease as an expiry would, so later tokens exceed those handed on in memory.
+	 */
+	@Override
+	public @Nullable ForcedRelease forceRelease(String key) {
+		return call(new Call(Operation.FORCE_RELEASE, key, null, null), (notifications) -> {
+			expireIfDue(key, notifications);
+			Lease lease = this.leases.get(key);
+			if (lease == null) {
+				return null;
+			}
+			this.evictedOwners.put(key, lease.owner());
+			endLease(key, lease, true, notifications);
+			return new ForcedRelease(new HeldLock(key, null, null, lease.token(),
+					Duration.ofNanos(lease.expiresAt() - this.clock.getAsLong()), HeldLock.EXCLUSIVE, 0), lease.owner());
+		});
+	}
+
+	/**
 	 * Watches every release and expiry of {@code key}; ready at once.
 	 */
 	@Override
@@ -638,7 +678,10 @@ public final class InMemoryLockBackend implements LockBackend {
 		WATCH,
 
 		/** {@link LockBackend#check}. */
-		CHECK
+		CHECK,
+
+		/** {@link LockBackend#forceRelease}. */
+		FORCE_RELEASE
 
 	}
 

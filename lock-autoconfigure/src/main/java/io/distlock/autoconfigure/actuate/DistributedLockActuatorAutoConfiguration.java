@@ -2,6 +2,7 @@ package io.distlock.autoconfigure.actuate;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,13 +15,15 @@ import org.springframework.context.annotation.Configuration;
 
 import io.distlock.actuate.DistributedLockHealthIndicator;
 import io.distlock.actuate.LocksEndpoint;
+import io.distlock.actuate.LocksEndpointWebExtension;
 import io.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import io.distlock.autoconfigure.leader.LeaderElectionAutoConfiguration;
 import io.distlock.core.LockIntrospector;
 import io.distlock.leader.LeaderElection;
 
 /**
- * Auto-configures the {@code locks} endpoint (exposed only when the user exposes it) and the
+ * Auto-configures the {@code locks} endpoint (exposed only when the user exposes it; its forced
+ * release over HTTP only when its access is also raised above read-only) and the
  * {@code distlock} health indicator for a lock manager that can show its state.
  *
  * @since 1.0.0
@@ -38,6 +41,14 @@ public final class DistributedLockActuatorAutoConfiguration {
 		@ConditionalOnAvailableEndpoint
 		LocksEndpoint locksEndpoint(LockIntrospector locks, ObjectProvider<LeaderElection> elections) {
 			return new LocksEndpoint(locks, elections.orderedStream().toList());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(LocksEndpoint.class)
+		@ConditionalOnAvailableEndpoint(endpoint = LocksEndpoint.class, exposure = EndpointExposure.WEB)
+		LocksEndpointWebExtension locksEndpointWebExtension(LockIntrospector locks) {
+			return new LocksEndpointWebExtension(locks);
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.distlock.autoconfigure.DistributedLockAutoConfiguration;
+import io.distlock.metrics.ForcedReleaseCounter;
 import io.distlock.metrics.LockAcquireObservationConvention;
 import io.distlock.metrics.LockHeldObservationConvention;
 import io.distlock.metrics.LostLeaseCounter;
@@ -57,6 +58,19 @@ public final class DistributedLockMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		LostLeaseCounter lostLeaseCounter(MeterRegistry registry) {
 			return new LostLeaseCounter(registry);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class ForcedReleaseConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ForcedReleaseCounter forcedReleaseCounter(MeterRegistry registry) {
+			return new ForcedReleaseCounter(registry);
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.distlock.core.HeldLock;
 import io.distlock.core.HeldLocksPage;
 
 /**
@@ -57,6 +58,19 @@ public interface LockBackend extends AutoCloseable {
 	 */
 	default HeldLocksPage heldLocks(@Nullable String cursor, int limit) {
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list the locks it holds");
+	}
+
+	/**
+	 * Frees the lock whoever holds it, for operators. Waiters of every process hear of it as of a
+	 * release; the next token given out for the key exceeds the evicted holder's (and those it
+	 * handed on in memory); the evicted owner's later renewals answer
+	 * {@link RenewalOutcome#EVICTED}, and its later release changes nothing.
+	 * @param key the lock key
+	 * @return the lock as it was held and its evicted owner, or {@code null} when nothing held it
+	 * @throws UnsupportedOperationException when this backend cannot release by force (the default)
+	 */
+	default @Nullable ForcedRelease forceRelease(String key) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot release a lock by force");
 	}
 
 	/**
@@ -151,7 +165,8 @@ public interface LockBackend extends AutoCloseable {
 	 * the leases due together). Each renewal is owner-checked on its own: a refused one affects no
 	 * other. The default renews one by one.
 	 * @param renewals the leases to renew
-	 * @return one outcome per renewal, in the same order
+	 * @return one outcome per renewal, in the same order; {@link RenewalOutcome#UNACKNOWLEDGED}
+	 * and {@link RenewalOutcome#EVICTED} only from backends that can tell
 	 * @throws RuntimeException when the batch failed as a whole: no renewal is known to have happened
 	 */
 	default List<RenewalOutcome> renewAll(List<Renewal> renewals) {
@@ -221,6 +236,16 @@ public interface LockBackend extends AutoCloseable {
 	 * @since 1.0.0
 	 */
 	record Attempt(String key, String owner, Duration ttl, String name) {
+	}
+
+	/**
+	 * What {@link #forceRelease} freed.
+	 *
+	 * @param lock the lock as it was held, for operators
+	 * @param owner the evicted owner token, so the process holding it can tell its holder at once
+	 * @since 1.0.0
+	 */
+	record ForcedRelease(HeldLock lock, String owner) {
 	}
 
 	/**

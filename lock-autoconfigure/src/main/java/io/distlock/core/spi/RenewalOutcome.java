@@ -17,6 +17,12 @@ public enum RenewalOutcome {
 	 * The backend renewed the lease but too few replicas acknowledged it, so a failover could
 	 * undo it: the holder keeps counting from its last acknowledged lease and tries again.
 	 */
-	UNACKNOWLEDGED
+	UNACKNOWLEDGED,
+
+	/**
+	 * An operator released the lock by force ({@link LockBackend#forceRelease}) while the owner
+	 * held it: its lease is lost.
+	 */
+	EVICTED
 
 }

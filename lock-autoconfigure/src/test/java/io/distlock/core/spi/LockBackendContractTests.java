@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
+import io.distlock.core.HeldLock;
 import io.distlock.core.spi.LockBackend.HandOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -316,6 +317,40 @@ public abstract class LockBackendContractTests {
 			assertThat(acquired.fencingToken()).isGreaterThan(token);
 			assertThat(waiter.release(KEY, waiting, acquired.fencingToken(), null)).isEqualTo(ReleaseOutcome.RELEASED);
 		}
+		assertNoResidue();
+	}
+
+	@Test
+	void aForcedReleaseFreesTheLockForAnyProcessAndTheEvictedOwnerLearnsItAtItsRenewal() throws Exception {
+		LockBackend holder = process();
+		LockBackend operator = process();
+		String owner = owner();
+		long token = acquire(holder, owner, TTL);
+		String waiting = owner();
+		assertThat(operator.tryAcquire(KEY, waiting, TTL, WAIT).acquired()).isFalse();
+		AtomicReference<CountDownLatch> notified = new AtomicReference<>(new CountDownLatch(1));
+		try (ReleaseWatch watch = operator.watch(KEY, () -> notified.get().countDown())) {
+			watch.ready().get(10, TimeUnit.SECONDS);
+			CountDownLatch afterRelease = new CountDownLatch(1);
+			notified.set(afterRelease);
+			LockBackend.ForcedRelease evicted = operator.forceRelease(KEY);
+			assertThat(evicted).isNotNull();
+			assertThat(evicted.owner()).isEqualTo(owner);
+			assertThat(evicted.lock().key()).isEqualTo(KEY);
+			assertThat(evicted.lock().fencingToken()).isEqualTo(token);
+			assertThat(evicted.lock().mode()).isEqualTo(HeldLock.EXCLUSIVE);
+			assertThat(afterRelease.await(10, TimeUnit.SECONDS)).as("waiters notified within 10s").isTrue();
+		}
+		AcquireOutcome next = operator.tryAcquire(KEY, waiting, TTL, WAIT);
+		assertThat(next.acquired()).as("free at once").isTrue();
+		assertThat(next.fencingToken()).isGreaterThan(token);
+		assertThat(holder.renewAll(List.of(new LockBackend.Renewal(KEY, owner, TTL))))
+			.containsExactly(RenewalOutcome.EVICTED);
+		assertThat(holder.release(KEY, owner, token, null)).as("the evicted owner's release")
+			.isEqualTo(ReleaseOutcome.NOT_OWNER);
+		assertBusy(process());
+		assertThat(operator.forceRelease("contract:never-locked")).isNull();
+		assertThat(operator.release(KEY, waiting, next.fencingToken(), null)).isEqualTo(ReleaseOutcome.RELEASED);
 		assertNoResidue();
 	}
 
