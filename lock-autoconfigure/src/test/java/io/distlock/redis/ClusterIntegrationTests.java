@@ -232,6 +232,36 @@ class ClusterIntegrationTests {
 	}
 
 	@Test
+	void aForcedReleaseOnEveryPrimaryWakesTheOtherContextsWaiterAndTheHolderHearsAtItsRenewal() throws Exception {
+		runner().run((first) -> runner(SLOW_FALLBACK).run((second) -> {
+			Map<Integer, String> keyPerPrimary = new HashMap<>();
+			for (int i = 0; keyPerPrimary.size() < 3; i++) {
+				String key = "evicted:" + i;
+				keyPerPrimary.putIfAbsent(cluster.primaryOf(RedisClusterTopology.slot("lock:" + key)).port(), key);
+			}
+			Duration ttl = Duration.ofSeconds(3);
+			for (String key : keyPerPrimary.values()) {
+				LockHandle holder = first.getBean(LockManager.class).acquire(LockRequest.of(key, ttl));
+				LockHandle waiter = second.getBean(LockManager.class)
+					.lock(LockRequest.of(key, ttl).withWaitTime(Duration.ofSeconds(20)));
+				awaitWaiting(cluster, "lock:" + key);
+				HeldLock evicted = second.getBean(LockIntrospector.class).forceRelease(key);
+				assertThat(evicted).isNotNull();
+				assertThat(evicted.fencingToken()).isEqualTo(holder.fencingToken());
+				assertThat(waiter.result().get(1, TimeUnit.SECONDS).acquired()).as("woken by the release notice")
+					.isTrue();
+				assertThat(waiter.fencingToken()).isGreaterThan(holder.fencingToken());
+				assertThat(holder.leaseLost().get(ttl.toMillis() + 2_000, TimeUnit.MILLISECONDS).getMessage())
+					.contains("an operator released the lock by force");
+				holder.unlock();
+				assertThat(waiter.isHeld()).isTrue();
+				waiter.unlock();
+			}
+			assertThat(cluster.primaries().stream().mapToLong(RedisServer::lockKeyCount).sum()).isZero();
+		}));
+	}
+
+	@Test
 	void depositsFromTwoContextsOnOneAccountStayExact() {
 		runner().run((first) -> runner().run((second) -> {
 			List<LockManager> managers = List.of(first.getBean(LockManager.class), second.getBean(LockManager.class));
