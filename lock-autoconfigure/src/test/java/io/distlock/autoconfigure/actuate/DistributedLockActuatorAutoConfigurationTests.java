@@ -20,9 +20,11 @@ import org.springframework.context.annotation.Configuration;
 
 import io.distlock.actuate.DistributedLockHealthIndicator;
 import io.distlock.actuate.LocksEndpoint;
+import io.distlock.actuate.LocksEndpointWebExtension;
 import io.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import io.distlock.autoconfigure.metrics.DistributedLockMetricsAutoConfiguration;
 import io.distlock.core.LockHandle;
+import io.distlock.core.LockIntrospector;
 import io.distlock.core.LockListener;
 import io.distlock.core.LockManager;
 import io.distlock.core.LockRequest;
@@ -59,6 +61,30 @@ class DistributedLockActuatorAutoConfigurationTests {
 		this.runner.run((context) -> assertThat(context).doesNotHaveBean(LocksEndpoint.class));
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=locks")
 			.run((context) -> assertThat(context).hasSingleBean(LocksEndpoint.class));
+	}
+
+	@Test
+	void forcedReleaseOverHttpOnlyWhenTheEndpointIsExposedOverHttp() {
+		this.runner.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=locks")
+			.run((context) -> assertThat(context).hasSingleBean(LocksEndpoint.class)
+				.doesNotHaveBean(LocksEndpointWebExtension.class));
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=locks")
+			.run((context) -> assertThat(context).hasSingleBean(LocksEndpointWebExtension.class));
+	}
+
+	@Test
+	void aForcedReleaseIsCountedByNameAndItsHolderInThisProcessHearsAtOnce() {
+		this.runner.withBean(SimpleMeterRegistry.class).run((context) -> {
+			LockManager locks = context.getBean(LockManager.class);
+			LockHandle held = locks.acquire(LockRequest.of("ledger:42", Duration.ofSeconds(10)).withName("ledger"));
+			assertThat(context.getBean(LockIntrospector.class).forceRelease("ledger:42")).isNotNull()
+				.satisfies((evicted) -> assertThat(evicted.fencingToken()).isEqualTo(held.fencingToken()));
+			assertThat(context.getBean(LockIntrospector.class).forceRelease("ledger:42")).as("nothing held").isNull();
+			assertThat(context.getBean(MeterRegistry.class).counter("distlock.forced", "name", "ledger").count())
+				.isEqualTo(1);
+			assertThat(held.leaseLost()).succeedsWithin(Duration.ofSeconds(1));
+			held.unlock();
+		});
 	}
 
 	@Test
