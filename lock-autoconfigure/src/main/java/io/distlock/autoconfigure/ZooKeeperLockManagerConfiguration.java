@@ -9,7 +9,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
+import io.distlock.core.LockHolder;
 import io.distlock.core.LockListener;
 import io.distlock.core.LockManager;
 import io.distlock.core.LockSettings;
@@ -53,8 +55,9 @@ class ZooKeeperLockManagerConfiguration {
 
 	@Bean(destroyMethod = "close")
 	ZooKeeperLockManager zooKeeperLockManager(CuratorFramework client, DistributedLockProperties properties,
-			ObjectProvider<LockListener> listeners) {
-		ZooKeeperLockOptions options = new ZooKeeperLockOptions(properties.getZookeeper().getBasePath());
+			ObjectProvider<LockListener> listeners, Environment environment) {
+		ZooKeeperLockOptions options = new ZooKeeperLockOptions(properties.getZookeeper().getBasePath(),
+				LockHolder.of(environment.getProperty("spring.application.name")));
 		LockSettings settings = properties.lockSettings();
 		return new ZooKeeperLockManager(client, options, settings, LockListener.of(listeners.orderedStream().toList()));
 	}

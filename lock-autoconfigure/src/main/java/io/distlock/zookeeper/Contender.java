@@ -33,12 +33,17 @@ final class Contender {
 
 	private volatile @Nullable String lastAttempt;
 
-	Contender(String key, String path, long czxid, long sessionId, Watcher predecessorWatcher) {
+	/** What the node's data records now. */
+	private volatile LockNodeData recorded;
+
+	Contender(String key, String path, long czxid, long sessionId, Watcher predecessorWatcher,
+			LockNodeData recorded) {
 		this.key = key;
 		this.path = path;
 		this.czxid = czxid;
 		this.sessionId = sessionId;
 		this.predecessorWatcher = predecessorWatcher;
+		this.recorded = recorded;
 	}
 
 	String name() {
@@ -47,6 +52,14 @@ final class Contender {
 
 	void attemptedBy(String owner) {
 		this.lastAttempt = owner;
+	}
+
+	LockNodeData recorded() {
+		return this.recorded;
+	}
+
+	void recorded(LockNodeData data) {
+		this.recorded = data;
 	}
 
 	boolean isWaiting() {

@@ -1,5 +1,6 @@
 package io.distlock.zookeeper;
 
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -30,16 +31,38 @@ final class LockPaths {
 	}
 
 	String parent(String key) {
-		String element = URLEncoder.encode(key, StandardCharsets.UTF_8);
-		if (element.equals(".") || element.equals("..")) {
-			// Relative path elements are not allowed in ZooKeeper; the encoding never yields "%2E".
-			element = element.replace(".", "%2E");
-		}
+		return container(element(key));
+	}
+
+	/**
+	 * The container node of the key whose encoded form is {@code element}.
+	 */
+	String container(String element) {
 		return this.basePath + "/" + element;
 	}
 
 	String node(String key) {
 		return parent(key) + "/" + NODE_NAME;
+	}
+
+	/**
+	 * The key encoded as one path element: the name of its container node.
+	 */
+	static String element(String key) {
+		String element = URLEncoder.encode(key, StandardCharsets.UTF_8);
+		if (element.equals(".") || element.equals("..")) {
+			// Relative path elements are not allowed in ZooKeeper; the encoding never yields "%2E".
+			element = element.replace(".", "%2E");
+		}
+		return element;
+	}
+
+	/**
+	 * The key a container node's name encodes.
+	 * @throws IllegalArgumentException if the name is no encoding
+	 */
+	static String key(String element) {
+		return URLDecoder.decode(element, StandardCharsets.UTF_8);
 	}
 
 	static String name(String path) {

@@ -15,12 +15,15 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 
+import io.distlock.core.HeldLocksPage;
 import io.distlock.core.LockException;
+import io.distlock.core.LockRequest;
 import io.distlock.core.spi.AcquireOutcome;
 import io.distlock.core.spi.BackendEvents;
 import io.distlock.core.spi.LockBackend;
 import io.distlock.core.spi.ReleaseOutcome;
 import io.distlock.core.spi.ReleaseWatch;
+import io.distlock.core.spi.RenewalOutcome;
 
 /**
  * Locks as ZooKeeper's queue of ephemeral sequential nodes: each process contends with one
@@ -29,12 +32,21 @@ import io.distlock.core.spi.ReleaseWatch;
  * the node still exists in this session, and connection changes are reported as they happen.
  * Released locks are never handed off locally, since a node's creation zxid, the fencing token,
  * cannot be given to a second owner.
+ * <p>
+ * Each node records its owner, process, lock name and ttl ({@link LockNodeData}) for operators. A
+ * forced release deletes the head node of the key's queue, which wakes the next node's process as
+ * a release does; the evicted process learns of it when it next looks for its node: only a
+ * deletion by someone else makes the node of a live session vanish, so no record is kept.
  */
 final class ZooKeeperLockBackend implements LockBackend {
 
 	private final CuratorFramework client;
 
 	private final LockPaths paths;
+
+	private final String holder;
+
+	private final ZooKeeperLockInventory inventory;
 
 	private final ConcurrentHashMap<String, Contender> contenders = new ConcurrentHashMap<>();
 
@@ -47,6 +59,8 @@ final class ZooKeeperLockBackend implements LockBackend {
 	ZooKeeperLockBackend(CuratorFramework client, ZooKeeperLockOptions options) {
 		this.client = Objects.requireNonNull(client, "'client' must not be null");
 		this.paths = new LockPaths(options.basePath());
+		this.holder = options.holder();
+		this.inventory = new ZooKeeperLockInventory(client, this.paths);
 	}
 
 	/**
@@ -65,9 +79,17 @@ final class ZooKeeperLockBackend implements LockBackend {
 
 	@Override
 	public AcquireOutcome tryAcquire(String key, String owner, Duration ttl, Duration waitRemaining) {
+		return tryAcquire(new Attempt(key, owner, ttl, LockRequest.UNNAMED), waitRemaining);
+	}
+
+	@Override
+	public AcquireOutcome tryAcquire(Attempt attempt, Duration waitRemaining) {
+		String key = attempt.key();
+		String owner = attempt.owner();
 		try {
 			requireConnected();
-			Contender contender = contenderFor(key, owner);
+			LockNodeData data = new LockNodeData(attempt.ttl(), owner, this.holder, attempt.name());
+			Contender contender = contenderFor(key, owner, data);
 			if (owner.equals(contender.holder())) {
 				return AcquireOutcome.acquired(contender.czxid);
 			}
@@ -76,7 +98,7 @@ final class ZooKeeperLockBackend implements LockBackend {
 				int place = queue.indexOf(contender.name());
 				if (place < 0 || contender.isRetired() || contender.sessionId != sessionId()) {
 					// The node ended with its session or was given up meanwhile: queue again.
-					contender = replace(contender, owner);
+					contender = replace(contender, owner, data);
 				}
 				else if (place == 0) {
 					if (contender.claim(owner)) {
@@ -98,45 +120,71 @@ final class ZooKeeperLockBackend implements LockBackend {
 
 	/**
 	 * This process's node for {@code key} that {@code owner} may contend with: the waiting node of
-	 * an earlier local request keeps its place, a node some other owner still claims is given up
-	 * (the machinery moved past that owner, whose lease it counts as lost).
+	 * an earlier local request keeps its place (recording the new request), the node {@code owner}
+	 * claims stays while it exists, and a node some other owner still claims is given up (the
+	 * machinery moved past that owner, whose lease it counts as lost), as is one an operator
+	 * deleted.
 	 */
-	private Contender contenderFor(String key, String owner) throws Exception {
+	private Contender contenderFor(String key, String owner, LockNodeData data) throws Exception {
 		Contender contender = this.contenders.get(key);
 		if (contender != null) {
 			String holder = contender.holder();
-			if (contender.isWaiting() || owner.equals(holder)) {
+			if (contender.isWaiting()) {
 				contender.attemptedBy(owner);
+				record(contender, data);
+				return contender;
+			}
+			if (owner.equals(holder) && exists(contender)) {
 				return contender;
 			}
 			if (holder != null && contender.retireFor(holder)) {
 				delete(contender);
 			}
 		}
-		return create(key, owner);
+		return create(key, owner, data);
 	}
 
-	private Contender replace(Contender stale, String owner) throws Exception {
+	private boolean exists(Contender contender) throws Exception {
+		return this.client.checkExists().forPath(contender.path) != null;
+	}
+
+	/**
+	 * Records another request in a waiting node it takes over, when it differs from the one recorded.
+	 */
+	private void record(Contender contender, LockNodeData data) throws Exception {
+		if (data.equals(contender.recorded())) {
+			return;
+		}
+		try {
+			this.client.setData().forPath(contender.path, data.encode());
+			contender.recorded(data);
+		}
+		catch (KeeperException.NoNodeException ex) {
+			// Deleted by an operator: the attempt finds it gone and queues again.
+		}
+	}
+
+	private Contender replace(Contender stale, String owner, LockNodeData data) throws Exception {
 		if (stale.retireWaiting()) {
 			delete(stale);
 		}
-		return create(stale.key, owner);
+		return create(stale.key, owner, data);
 	}
 
-	private Contender create(String key, String owner) throws Exception {
+	private Contender create(String key, String owner, LockNodeData data) throws Exception {
 		Stat stat = new Stat();
 		String path = this.client.create()
 			.storingStatIn(stat)
 			.creatingParentContainersIfNeeded()
 			.withProtection()
 			.withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-			.forPath(this.paths.node(key));
+			.forPath(this.paths.node(key), data.encode());
 		if (stat.getCzxid() == 0) {
 			// Protected mode found the node after a lost reply, without its stat.
 			stat = statOfCreated(path);
 		}
 		Contender contender = new Contender(key, path, stat.getCzxid(), stat.getEphemeralOwner(),
-				(event) -> wake(key));
+				(event) -> wake(key), data);
 		contender.attemptedBy(owner);
 		this.contenders.put(key, contender);
 		return contender;
@@ -222,18 +270,78 @@ final class ZooKeeperLockBackend implements LockBackend {
 
 	@Override
 	public boolean renew(String key, String owner, Duration ttl) {
+		return renewal(key, owner) == RenewalOutcome.RENEWED;
+	}
+
+	/**
+	 * Checks each lock's node, one by one: a renewal only reads, so a failure renewed nothing.
+	 */
+	@Override
+	public List<RenewalOutcome> renewAll(List<Renewal> renewals) {
+		return renewals.stream().map((renewal) -> renewal(renewal.key(), renewal.owner())).toList();
+	}
+
+	/**
+	 * Whether {@code owner} still holds its node: evicted when the node is gone while its session
+	 * lives, since only a deletion by someone else, an operator, ends it then.
+	 */
+	private RenewalOutcome renewal(String key, String owner) {
 		Contender contender = this.contenders.get(key);
 		if (contender == null || !owner.equals(contender.holder())) {
-			return false;
+			return RenewalOutcome.REFUSED;
 		}
 		try {
 			requireConnected();
 			Stat stat = this.client.checkExists().forPath(contender.path);
-			return stat != null && stat.getEphemeralOwner() == contender.sessionId
-					&& contender.sessionId == sessionId();
+			boolean sameSession = contender.sessionId == sessionId();
+			if (stat == null) {
+				return sameSession ? RenewalOutcome.EVICTED : RenewalOutcome.REFUSED;
+			}
+			return (sameSession && stat.getEphemeralOwner() == contender.sessionId) ? RenewalOutcome.RENEWED
+					: RenewalOutcome.REFUSED;
 		}
 		catch (Exception ex) {
 			throw failure("renew", key, ex);
+		}
+	}
+
+	/**
+	 * Deletes the head node of the key's queue, whichever process it belongs to, if it is still the
+	 * node read (same data version); else reads the head again.
+	 */
+	@Override
+	public @Nullable ForcedRelease forceRelease(String key) {
+		try {
+			requireConnected();
+			for (;;) {
+				ZooKeeperLockInventory.Head head = this.inventory.head(LockPaths.element(key));
+				if (head == null) {
+					return null;
+				}
+				try {
+					this.client.delete().withVersion(head.version()).forPath(head.path());
+					// A node of an earlier version names no owner, and no owner of this process is empty.
+					return new ForcedRelease(head.lock(), (head.owner() != null) ? head.owner() : "");
+				}
+				catch (KeeperException.NoNodeException | KeeperException.BadVersionException ex) {
+					// Released, or taken over by another request of its process, since it was read.
+				}
+			}
+		}
+		catch (Exception ex) {
+			throw failure("release by force", key, ex);
+		}
+	}
+
+	@Override
+	public HeldLocksPage heldLocks(@Nullable String cursor, int limit) {
+		String after = ZooKeeperLockInventory.after(cursor);
+		try {
+			requireConnected();
+			return this.inventory.page(after, limit);
+		}
+		catch (Exception ex) {
+			throw failure("list the locks under " + this.paths.basePath(), ex);
 		}
 	}
 
@@ -344,13 +452,17 @@ final class ZooKeeperLockBackend implements LockBackend {
 	}
 
 	private static LockException failure(String operation, String key, Exception ex) {
+		return failure(operation + " lock '" + key + "'", ex);
+	}
+
+	private static LockException failure(String action, Exception ex) {
 		if (ex instanceof LockException lockException) {
 			return lockException;
 		}
 		if (ex instanceof InterruptedException) {
 			Thread.currentThread().interrupt();
 		}
-		return new LockException("Could not " + operation + " lock '" + key + "' in ZooKeeper: " + ex, ex);
+		return new LockException("Could not " + action + " in ZooKeeper: " + ex, ex);
 	}
 
 }

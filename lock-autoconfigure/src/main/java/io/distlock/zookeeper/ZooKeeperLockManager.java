@@ -22,6 +22,10 @@ import io.distlock.core.QueuedLockManager;
  * the connection is suspended no handle is {@link LockHandle#isHeld() held}; reconnecting within
  * the session restores them, an expired session loses them. The client is the caller's: closing
  * the manager releases its locks but leaves the client open.
+ * <p>
+ * {@link #backendLocks} shows the head node of every key's queue under the base path, whichever
+ * process it belongs to, with the holder, name and ttl its node records; {@link #forceRelease}
+ * deletes that node, and the evicted holder's handle counts its lease lost at its next renewal.
  *
  * @since 1.0.0
  */
@@ -40,7 +44,7 @@ public final class ZooKeeperLockManager extends ForwardingLockManager {
 	/**
 	 * Creates a manager.
 	 * @param client the started Curator client to use
-	 * @param options the ZooKeeper node layout
+	 * @param options the ZooKeeper node layout and how this process is named there
 	 * @param settings how to wait
 	 * @param listener what observes requests
 	 */
