@@ -1,8 +1,12 @@
-// The sample's page: polls the actuator and /api/activity once a second and renders them.
+// The sample's page: polls the actuator and /api/activity once a second and renders them, and
+// releases a lock by force as the operator.
 'use strict';
 
 const POLL_MILLIS = 1000;
 const QUANTILES = [0.5, 0.95, 0.99];
+// The cluster-wide view is read page by page; past this many pages the table says it is cut short.
+const CLUSTER_PAGE_SIZE = 100;
+const CLUSTER_PAGES = 10;
 
 const state = { windowMillis: 10000, paused: false, activity: null };
 
@@ -54,6 +58,69 @@ function renderLocks(locks, now) {
 		el('td', {}, wait.key), el('td', {}, String(wait.waiters)), el('td', {}, wait.heldHere ? 'yes' : 'no'))), 3, 'none');
 	const election = locks.elections[0];
 	$('#role').textContent = election ? `· ${election.role} of ${election.name}` : '';
+}
+
+// Every page of /actuator/locks?scope=cluster up to CLUSTER_PAGES, one entry per key (a page
+// may repeat a key of an earlier one).
+async function clusterLocks() {
+	const byKey = new Map();
+	let next = null;
+	for (let page = 0; page < CLUSTER_PAGES; page++) {
+		const cursor = next === null ? '' : `&cursor=${encodeURIComponent(next)}`;
+		const body = await json(`actuator/locks?scope=cluster&limit=${CLUSTER_PAGE_SIZE}${cursor}`);
+		body.locks.forEach((lock) => byKey.set(lock.key, lock));
+		next = body.next ?? null;
+		if (next === null) break;
+	}
+	return { locks: [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key)), complete: next === null };
+}
+
+function renderClusterLocks(cluster) {
+	const rows = cluster.locks.map((lock) => el('tr', { 'data-key': lock.key },
+		el('td', {}, lock.key), el('td', {}, lock.name ?? '–'), el('td', {}, lock.holder ?? '–'),
+		el('td', {}, String(lock.fencingToken)), el('td', {}, millis(isoDuration(lock.remainingTtl))),
+		el('td', {}, lock.mode), el('td', {}, String(lock.waiters)),
+		el('td', {}, el('button', { type: 'button', class: 'danger', 'data-release': lock.key }, 'Release'))));
+	if (!cluster.complete) {
+		rows.push(el('tr', {}, el('td', { class: 'none', colspan: 8 },
+			`first ${cluster.locks.length} locks shown (${CLUSTER_PAGES} pages), more are held`)));
+	}
+	fill($('#cluster tbody'), rows, 8, 'none');
+}
+
+function basicAuthorization(form) {
+	// btoa takes Latin-1 only; Spring Security decodes Basic credentials as UTF-8.
+	const bytes = new TextEncoder().encode(`${form.username.value}:${form.password.value}`);
+	return 'Basic ' + btoa(String.fromCharCode(...bytes));
+}
+
+const RELEASE_OUTCOMES = {
+	204: ['ok', 'released'],
+	404: ['', 'nothing held'],
+	401: ['bad', 'refused (401: operator name or password wrong or missing)'],
+	403: ['bad', 'refused (403: not the operator)'],
+};
+
+// Releases a lock by force once confirmed, as the operator of the form. X-Requested-With makes
+// Spring Security refuse without a WWW-Authenticate challenge, so the browser opens no login prompt.
+async function release(key) {
+	const outcome = $('#release-outcome');
+	if (!window.confirm(`Release ${key}, whoever holds it? Its holder is not stopped: it learns that it lost`
+		+ ' the lock at its next renewal, and the next holder gets a greater fencing token.')) {
+		outcome.replaceChildren(`${key}: not released (cancelled)`);
+		return;
+	}
+	try {
+		const path = key.split('/').map(encodeURIComponent).join('/');
+		const response = await fetch(`actuator/locks/${path}`, { method: 'DELETE', headers: {
+			Authorization: basicAuthorization($('#operator')), 'X-Requested-With': 'XMLHttpRequest' } });
+		const [style, text] = RELEASE_OUTCOMES[response.status] ?? ['bad', `failed (HTTP ${response.status})`];
+		outcome.replaceChildren(`${key}: `, el('span', { class: style }, text));
+	}
+	catch (error) {
+		outcome.replaceChildren(`${key}: `, el('span', { class: 'bad' }, `failed: ${error.message}`));
+	}
+	refresh();
 }
 
 // The leader as last reported by the @LeaderOnly heartbeat: /api/activity.
@@ -233,10 +300,11 @@ function renderMeters(text) {
 
 async function refresh() {
 	try {
-		const [locks, activity, prometheus] = await Promise.all([json('actuator/locks'), json('api/activity'),
-			fetch('actuator/prometheus', { cache: 'no-store' }).then((response) => response.text())]);
+		const [locks, cluster, activity, prometheus] = await Promise.all([json('actuator/locks'), clusterLocks(),
+			json('api/activity'), fetch('actuator/prometheus', { cache: 'no-store' }).then((response) => response.text())]);
 		$('#instance').textContent = activity.instance;
 		renderLocks(locks, activity.now);
+		renderClusterLocks(cluster);
 		renderLeader(activity);
 		renderMeters(prometheus);
 		state.activity = activity;
@@ -287,5 +355,10 @@ $('#pause').addEventListener('click', () => {
 	$('#pause').classList.toggle('selected', state.paused);
 });
 $('#load').addEventListener('submit', runLoad);
+$('#operator').addEventListener('submit', (event) => event.preventDefault());
+$('#cluster tbody').addEventListener('click', (event) => {
+	const button = event.target.closest('button[data-release]');
+	if (button) release(button.dataset.release);
+});
 refresh();
 setInterval(refresh, POLL_MILLIS);

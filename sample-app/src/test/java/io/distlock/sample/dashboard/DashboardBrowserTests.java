@@ -16,6 +16,7 @@ import javax.imageio.ImageIO;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.Option;
+import org.json.JSONObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Tests for the page at {@code /}, loaded in headless Chromium.
+ * Tests for the page at {@code /}, loaded in headless Chromium: what it shows, and its release of
+ * a lock by force as the operator.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sample.embedded-redis=always", "sample.instance-id=browser",
@@ -53,6 +55,10 @@ class DashboardBrowserTests {
 
 	private static final String HELD_KEY = "inventory:browser-held";
 
+	private static final String RELEASED_KEY = "inventory:browser-released";
+
+	private static final String OUTCOME = "document.querySelector('#release-outcome').textContent";
+
 	private static final Configuration JSON = Configuration.defaultConfiguration().addOptions(Option.SUPPRESS_EXCEPTIONS);
 
 	@LocalServerPort
@@ -70,17 +76,13 @@ class DashboardBrowserTests {
 
 	@Test
 	void pageShowsHeldAndAwaitedLocksTheTimelineTheMetersAndTheLeader() throws IOException {
-		HeadlessChromium chromium = HeadlessChromium.find(BUDGET).orElse(null);
-		assumeTrue(chromium != null, "chromium is not installed (apt-get install chromium; .ci/run installs it): "
-				+ "the page is not tested in a browser");
+		HeadlessChromium chromium = chromium();
 		this.client.post().uri("/api/load?sku=browser&stock=20&requests=40&concurrency=4").retrieve().toBodilessEntity();
 		awaitJson("/api/activity", "$.leader.instance", "browser"::equals);
-		String url = "http://127.0.0.1:" + this.port + "/";
+		String url = url();
 		String dom;
 		CompletableFuture<Integer> reservation;
-		try (LockHandle held = this.locks.lock(new LockRequest(HELD_KEY, Duration.ofSeconds(30), Duration.ZERO,
-				"inventory", true))) {
-			assertThat(held.await().acquired()).isTrue();
+		try (LockHandle held = hold(HELD_KEY)) {
 			this.client.post().uri("/api/stock/browser-held?quantity=1").retrieve().toBodilessEntity();
 			reservation = CompletableFuture.supplyAsync(() -> this.client.post()
 				.uri("/api/reserve/browser-held")
@@ -94,6 +96,10 @@ class DashboardBrowserTests {
 		}
 		assertThat(reservation.join()).as("status of the reservation that waited for the lock").isEqualTo(200);
 		assertThat(element(dom, "table", "held")).contains("<tr data-key=\"" + HELD_KEY + "\">");
+		assertThat(element(dom, "table", "cluster")).containsPattern("<tr data-key=\"" + HELD_KEY + "\"><td>" + HELD_KEY
+				+ "</td><td>inventory</td><td>distlock-sample@[^<]+ \\(pid " + ProcessHandle.current().pid()
+				+ "\\)</td><td>\\d+</td><td>[\\d.]+ m?s</td><td>EXCLUSIVE</td><td>\\d+</td>"
+				+ "<td><button type=\"button\" class=\"danger\" data-release=\"" + HELD_KEY + "\">Release</button>");
 		assertThat(element(dom, "table", "waiting")).containsPattern(
 				"<tr data-key=\"" + HELD_KEY + "\"><td>" + HELD_KEY + "</td><td>1</td><td>yes</td></tr>");
 		assertThat(dom).containsPattern("<div class=\"group\" data-key=\"inventory:browser\" data-overlaps=\"0\">"
@@ -106,6 +112,86 @@ class DashboardBrowserTests {
 		BufferedImage image = ImageIO.read(SCREENSHOT.toFile());
 		assertThat(image.getWidth()).isEqualTo(WIDTH);
 		assertThat(image.getHeight()).isEqualTo(HEIGHT);
+	}
+
+	@Test
+	void releaseButtonFreesALockOnceTheOperatorConfirms() {
+		HeadlessChromium chromium = chromium();
+		try (LockHandle held = hold(RELEASED_KEY); DevToolsPage page = chromium.open(url())) {
+			awaitRow(page, true);
+			signIn(page, "operator");
+			assertThat(page.clickAndAnswerDialog(releaseButton(), true)).startsWith("Release " + RELEASED_KEY + ",");
+			Poll.until("outcome", () -> page.evaluate(OUTCOME), (RELEASED_KEY + ": released")::equals, TIMEOUT);
+			assertThat(held.leaseLost()).succeedsWithin(TIMEOUT);
+			awaitRow(page, false);
+			try (LockHandle next = hold(RELEASED_KEY)) {
+				assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+			}
+		}
+	}
+
+	@Test
+	void cancellingTheConfirmationLeavesTheLockHeld() {
+		HeadlessChromium chromium = chromium();
+		try (LockHandle held = hold(RELEASED_KEY); DevToolsPage page = chromium.open(url())) {
+			awaitRow(page, true);
+			signIn(page, "operator");
+			page.clickAndAnswerDialog(releaseButton(), false);
+			Poll.until("outcome", () -> page.evaluate(OUTCOME), (RELEASED_KEY + ": not released (cancelled)")::equals,
+					TIMEOUT);
+			assertThat(held.isHeld()).isTrue();
+			assertThat(page.evaluate(rowPresent())).isEqualTo(true);
+		}
+	}
+
+	@Test
+	void releaseWithAWrongPasswordIsRefusedAndSaysSo() {
+		HeadlessChromium chromium = chromium();
+		try (LockHandle held = hold(RELEASED_KEY); DevToolsPage page = chromium.open(url())) {
+			awaitRow(page, true);
+			signIn(page, "not-the-password");
+			page.clickAndAnswerDialog(releaseButton(), true);
+			Poll.until("outcome", () -> page.evaluate(OUTCOME), (outcome) -> outcome.toString().startsWith(RELEASED_KEY
+					+ ": refused (401"), TIMEOUT);
+			assertThat(held.isHeld()).isTrue();
+			assertThat(page.evaluate(rowPresent())).isEqualTo(true);
+		}
+	}
+
+	private static HeadlessChromium chromium() {
+		HeadlessChromium chromium = HeadlessChromium.find(BUDGET).orElse(null);
+		assumeTrue(chromium != null, "chromium is not installed (apt-get install chromium; .ci/run installs it): "
+				+ "the page is not tested in a browser");
+		return chromium;
+	}
+
+	private String url() {
+		return "http://127.0.0.1:" + this.port + "/";
+	}
+
+	private LockHandle hold(String key) {
+		LockHandle handle = this.locks.lock(new LockRequest(key, Duration.ofSeconds(30), Duration.ZERO, "inventory",
+				true));
+		assertThat(handle.await().acquired()).as("lock %s taken", key).isTrue();
+		return handle;
+	}
+
+	private static void signIn(DevToolsPage page, String password) {
+		page.evaluate("document.querySelector('#operator [name=username]').value = 'operator'");
+		page.evaluate("document.querySelector('#operator [name=password]').value = " + JSONObject.quote(password));
+	}
+
+	private static String releaseButton() {
+		return "#cluster button[data-release=\"" + RELEASED_KEY + "\"]";
+	}
+
+	private static String rowPresent() {
+		return "document.querySelector('#cluster tr[data-key=\"" + RELEASED_KEY + "\"]') !== null";
+	}
+
+	private static void awaitRow(DevToolsPage page, boolean present) {
+		Poll.until("row of " + RELEASED_KEY + " in #cluster", () -> page.evaluate(rowPresent()),
+				Boolean.valueOf(present)::equals, TIMEOUT);
 	}
 
 	private static String element(String dom, String tag, String id) {

@@ -16,7 +16,8 @@ import org.springframework.util.FileSystemUtils;
 /**
  * Debian's {@code chromium} run headless, once per page: its {@code --dump-dom} and
  * {@code --screenshot} modes, after a virtual time budget in which the page's timers and fetches
- * run. Each run gets a fresh profile, deleted afterwards.
+ * run, or a page left open to be driven over the DevTools protocol. Each run gets a fresh profile,
+ * deleted afterwards.
  */
 final class HeadlessChromium {
 
@@ -72,16 +73,41 @@ final class HeadlessChromium {
 		run(List.of("--screenshot=" + file.toAbsolutePath(), "--window-size=" + width + "," + height, url));
 	}
 
-	private String run(List<String> arguments) {
+	/**
+	 * Opens a page in real time and leaves it open, to be driven over the DevTools protocol.
+	 * @param url the page
+	 * @return the page; closing it stops the browser
+	 */
+	DevToolsPage open(String url) {
 		Path profile = createTempDirectory("chromium-profile-");
-		Path output = profile.resolveSibling(profile.getFileName() + ".out");
-		Path errors = profile.resolveSibling(profile.getFileName() + ".err");
+		List<String> command = command(profile, List.of("--remote-debugging-port=0", url));
+		try {
+			Process browser = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectError(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			return DevToolsPage.attach(browser, profile, TIMEOUT);
+		}
+		catch (IOException ex) {
+			FileSystemUtils.deleteRecursively(profile.toFile());
+			throw new UncheckedIOException("Cannot run " + command, ex);
+		}
+	}
+
+	private List<String> command(Path profile, List<String> arguments) {
 		List<String> command = new ArrayList<>();
 		command.add(this.binary.toString());
 		command.addAll(FLAGS);
 		command.add("--user-data-dir=" + profile);
-		command.add("--virtual-time-budget=" + this.budget.toMillis());
 		command.addAll(arguments);
+		return command;
+	}
+
+	private String run(List<String> arguments) {
+		Path profile = createTempDirectory("chromium-profile-");
+		Path output = profile.resolveSibling(profile.getFileName() + ".out");
+		Path errors = profile.resolveSibling(profile.getFileName() + ".err");
+		List<String> command = command(profile,
+				Stream.concat(Stream.of("--virtual-time-budget=" + this.budget.toMillis()), arguments.stream()).toList());
 		try {
 			Process process = new ProcessBuilder(command).redirectOutput(output.toFile())
 				.redirectError(errors.toFile())

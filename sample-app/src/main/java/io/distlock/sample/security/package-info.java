@@ -1,0 +1,7 @@
+/**
+ * Who may change what through the actuator: the operator, signed in with HTTP Basic.
+ */
+@NullMarked
+package io.distlock.sample.security;
+
+import org.jspecify.annotations.NullMarked;
