@@ -397,8 +397,8 @@ public class DistributedLockProperties {
 		private Duration sessionTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * How long to wait for a connection before an operation fails. Ignored for a
-		 * CuratorFramework bean.
+		 * How long to wait for a connection before an operation fails, and at start-up for the
+		 * first connection. Ignored for a CuratorFramework bean.
 		 */
 		private Duration connectionTimeout = Duration.ofSeconds(10);
 

@@ -1,8 +1,13 @@
 package io.distlock.autoconfigure;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -30,6 +35,8 @@ import io.distlock.zookeeper.ZooKeeperLockOptions;
 @ConditionalOnMissingBean(LockManager.class)
 class ZooKeeperLockManagerConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(ZooKeeperLockManagerConfiguration.class);
+
 	private static final int BASE_RETRY_MILLIS = 100;
 
 	private static final int MAX_RETRIES = 3;
@@ -50,7 +57,24 @@ class ZooKeeperLockManagerConfiguration {
 			.retryPolicy(new ExponentialBackoffRetry(BASE_RETRY_MILLIS, MAX_RETRIES))
 			.build();
 		client.start();
+		awaitFirstConnection(client, zookeeper.getConnectionTimeout());
 		return client;
+	}
+
+	/**
+	 * Waits, at most {@code timeout}, for the client's first connection, so that locks taken while
+	 * the application starts do not fail while it connects; start-up goes on without one.
+	 */
+	private static void awaitFirstConnection(CuratorFramework client, Duration timeout) {
+		try {
+			if (!client.blockUntilConnected(Math.toIntExact(timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+				logger.warn("Not connected to ZooKeeper at {} within {}: lock calls fail until it connects",
+						client.getZookeeperClient().getCurrentConnectionString(), timeout);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Bean(destroyMethod = "close")

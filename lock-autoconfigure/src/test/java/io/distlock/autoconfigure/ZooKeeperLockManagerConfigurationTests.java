@@ -38,13 +38,14 @@ class ZooKeeperLockManagerConfigurationTests {
 				DistributedLockAutoConfiguration.class, DistributedLockActuatorAutoConfiguration.class));
 
 	@Test
-	void connectStringSelectsZooKeeperOnAClientItClosesWithTheContext() {
+	void connectStringSelectsZooKeeperOnAClientConnectedOnceStartedThatItClosesWithTheContext() {
 		CuratorFramework[] client = new CuratorFramework[1];
 		this.runner.withPropertyValues("distlock.zookeeper.connect-string=" + zookeeper.connectString()).run((context) -> {
 			assertThat(context).hasSingleBean(ZooKeeperLockManager.class).doesNotHaveBean(RedisLockManager.class);
 			client[0] = context.getBean(CuratorFramework.class);
+			assertThat(client[0].getZookeeperClient().isConnected()).as("connected once started").isTrue();
 			try (LockHandle handle = context.getBean(LockManager.class)
-				.acquire(LockRequest.of("configured", Duration.ofSeconds(5)).withWaitTime(Duration.ofSeconds(10)))) {
+				.acquire(LockRequest.of("configured", Duration.ofSeconds(5)))) {
 				assertThat(handle.fencingToken()).isPositive();
 			}
 		});

@@ -3,14 +3,19 @@ package io.distlock.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.distlock.core.HeldLock;
+import io.distlock.core.HeldLocksPage;
 import io.distlock.core.LockHandle;
+import io.distlock.core.LockIntrospector;
 import io.distlock.core.LockManager;
+import io.distlock.core.LockRequest;
 import io.distlock.core.LockResult;
 import io.distlock.core.LockStatus;
 import io.distlock.testsupport.RedisSentinelTopology;
@@ -20,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link RedisLockManager} behind Sentinel, configured only by
- * {@code spring.data.redis.sentinel.*}, through a failover.
+ * {@code spring.data.redis.sentinel.*}: through a failover, and for operators.
  */
 class SentinelIntegrationTests {
 
@@ -87,6 +92,44 @@ class SentinelIntegrationTests {
 			held.forEach(LockHandle::unlock);
 		}));
 		ClusterIntegrationTests.awaitUntil(() -> promoted[0].lockKeyCount() == 0, "no lock left once leases run out");
+	}
+
+	@Test
+	void eitherApplicationListsAndReleasesByForceTheLocksOfTheOtherThroughSentinel() throws Exception {
+		ApplicationContextRunner orders = TopologyContexts.sentinel(RedisSentinelTopology.MASTER_NAME,
+				topology.sentinelAddresses(), "spring.application.name=orders");
+		ApplicationContextRunner billing = TopologyContexts.sentinel(RedisSentinelTopology.MASTER_NAME,
+				topology.sentinelAddresses(), "spring.application.name=billing");
+		orders.run((first) -> billing.run((second) -> {
+			List<LockHandle> held = new ArrayList<>();
+			for (int i = 0; i < 30; i++) {
+				held.add(first.getBean(LockManager.class)
+					.acquire(LockRequest.of("listed:" + i, TTL).withName("listed")));
+			}
+			List<HeldLock> seen = new ArrayList<>();
+			String cursor = null;
+			int pages = 0;
+			do {
+				HeldLocksPage page = second.getBean(LockIntrospector.class).backendLocks(cursor, 7);
+				seen.addAll(page.locks());
+				cursor = page.next();
+				pages++;
+			}
+			while (cursor != null && pages < 50);
+			assertThat(seen).extracting(HeldLock::key).hasSize(30).doesNotHaveDuplicates();
+			assertThat(seen).allSatisfy((lock) -> assertThat(lock.holder()).startsWith("orders@"));
+			LockHandle evicted = held.remove(0);
+			assertThat(second.getBean(LockIntrospector.class).forceRelease("listed:0")).isNotNull();
+			LockHandle next = second.getBean(LockManager.class).acquire(LockRequest.of("listed:0", TTL));
+			assertThat(next.fencingToken()).isGreaterThan(evicted.fencingToken());
+			assertThat(evicted.leaseLost().get(TTL.toMillis() + 2_000, TimeUnit.MILLISECONDS).getMessage())
+				.contains("an operator released the lock by force");
+			evicted.unlock();
+			assertThat(next.isHeld()).isTrue();
+			next.unlock();
+			held.forEach(LockHandle::unlock);
+			assertThat(second.getBean(LockIntrospector.class).backendLocks(null, 100).locks()).isEmpty();
+		}));
 	}
 
 	private static void assertEndedWithCause(LockResult result) {
