@@ -6,37 +6,39 @@ import io.distlock.core.LockListener.AcquisitionTracker;
 
 /**
  * The listener of {@link LockListener#of} for several listeners: each is told of every request
- * and event, in order.
+ * and event, in order; those that {@link LockListener#observesRequests() observe no requests} are
+ * left out of them.
  */
 final class AllListeners implements LockListener {
 
 	private final List<LockListener> listeners;
 
+	/** The listeners that observe requests: usually one, which then gets them directly. */
+	private final List<LockListener> requestObservers;
+
 	AllListeners(List<LockListener> listeners) {
 		this.listeners = listeners;
+		this.requestObservers = listeners.stream().filter(LockListener::observesRequests).toList();
 	}
 
 	@Override
 	public AcquisitionTracker requested(LockRequest request) {
-		return trackers(this.listeners.stream().map((listener) -> listener.requested(request)).toList());
+		return switch (this.requestObservers.size()) {
+			case 0 -> AcquisitionTracker.NO_OP;
+			case 1 -> this.requestObservers.get(0).requested(request);
+			default -> new AllTrackers(
+					this.requestObservers.stream().map((listener) -> listener.requested(request)).toList());
+		};
 	}
 
 	@Override
 	public AcquisitionTracker requested(LockRequest request, int keys) {
-		return trackers(this.listeners.stream().map((listener) -> listener.requested(request, keys)).toList());
-	}
-
-	/**
-	 * One tracker for all of {@code trackers}, leaving out those that observe nothing.
-	 */
-	private static AcquisitionTracker trackers(List<AcquisitionTracker> trackers) {
-		List<AcquisitionTracker> observing = trackers.stream()
-			.filter((tracker) -> tracker != AcquisitionTracker.NO_OP)
-			.toList();
-		if (observing.size() <= 1) {
-			return observing.isEmpty() ? AcquisitionTracker.NO_OP : observing.get(0);
-		}
-		return new AllTrackers(observing);
+		return switch (this.requestObservers.size()) {
+			case 0 -> AcquisitionTracker.NO_OP;
+			case 1 -> this.requestObservers.get(0).requested(request, keys);
+			default -> new AllTrackers(
+					this.requestObservers.stream().map((listener) -> listener.requested(request, keys)).toList());
+		};
 	}
 
 	@Override

@@ -38,6 +38,15 @@ public interface LockListener {
 	AcquisitionTracker requested(LockRequest request);
 
 	/**
+	 * Whether this listener observes requests. One that answers {@code false} is never asked for a
+	 * tracker when it is one of several, so it costs acquisitions nothing.
+	 * @return {@code true} by default
+	 */
+	default boolean observesRequests() {
+		return true;
+	}
+
+	/**
 	 * Called when this process released a lock by force ({@link LockIntrospector#forceRelease}).
 	 * @param evicted the lock as it was held
 	 */

@@ -33,6 +33,14 @@ public final class ForcedReleaseCounter implements LockListener {
 		return AcquisitionTracker.NO_OP;
 	}
 
+	/**
+	 * No: it only counts forced releases.
+	 */
+	@Override
+	public boolean observesRequests() {
+		return false;
+	}
+
 	@Override
 	public void forcedRelease(HeldLock evicted) {
 		Counter.builder("distlock.forced")

@@ -211,7 +211,9 @@ class MultiKeyLockIntegrationTests {
 			assertThat(outcome.get(5, TimeUnit.SECONDS).status()).isEqualTo(LockStatus.CANCELLED);
 			assertThat(this.fixture.jedis().exists("lock:c")).isFalse();
 		}
-		assertThat(this.fixture.lockKeyCount()).isZero();
+		// Withdrawing the wait mark on "d" is advisory and may still be on its way when "d" is
+		// released: the release then reserves "d" for this process for the fair hand-over window.
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.fixture.lockKeyCount() == 0);
 	}
 
 	@Test
