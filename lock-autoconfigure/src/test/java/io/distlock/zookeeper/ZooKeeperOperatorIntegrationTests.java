@@ -26,6 +26,7 @@ import io.distlock.core.LockNotAcquiredException;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockSettings;
 
+import static io.distlock.core.HeldLockAssertions.assertHeldBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -80,19 +81,10 @@ class ZooKeeperOperatorIntegrationTests {
 			Map<String, HeldLock> byKey = byKey(page.locks());
 			assertThat(byKey).containsOnlyKeys("report", "export:7");
 			assertThat(byKey.get("report")).satisfies((lock) -> {
-				assertThat(lock.name()).isEqualTo("reports");
-				assertThat(lock.holder()).startsWith("orders@").endsWith(PID);
-				assertThat(lock.fencingToken()).isEqualTo(report.fencingToken());
+				assertHeldBy(lock, "orders", report, "reports", 1);
 				assertThat(lock.remainingTtl()).as("the ttl it was taken with").isEqualTo(TTL);
-				assertThat(lock.mode()).isEqualTo(HeldLock.EXCLUSIVE);
-				assertThat(lock.waiters()).as("processes waiting").isEqualTo(1);
 			});
-			assertThat(byKey.get("export:7")).satisfies((lock) -> {
-				assertThat(lock.name()).isEqualTo("exports");
-				assertThat(lock.holder()).startsWith("billing@").endsWith(PID);
-				assertThat(lock.fencingToken()).isEqualTo(export.fencingToken());
-				assertThat(lock.waiters()).isZero();
-			});
+			assertHeldBy(byKey.get("export:7"), "billing", export, "exports", 0);
 		}
 		report.unlock();
 		assertThat(waiting.await().acquired()).isTrue();

@@ -27,6 +27,7 @@ import io.distlock.core.LockManager;
 import io.distlock.core.LockRequest;
 import io.distlock.testsupport.RedisExtension;
 
+import static io.distlock.core.HeldLockAssertions.assertHeldBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -39,8 +40,6 @@ import static org.awaitility.Awaitility.await;
 class ClusterWideLocksEndpointIntegrationTests {
 
 	private static final Duration TTL = Duration.ofSeconds(30);
-
-	private static final String PID = "(pid " + ProcessHandle.current().pid() + ")";
 
 	@RegisterExtension
 	static final RedisExtension redis = new RedisExtension();
@@ -76,19 +75,10 @@ class ClusterWideLocksEndpointIntegrationTests {
 				Map<String, HeldLock> byKey = byKey(view.locks());
 				assertThat(byKey).containsOnlyKeys("report", "export:7");
 				assertThat(byKey.get("report")).satisfies((lock) -> {
-					assertThat(lock.name()).isEqualTo("reports");
-					assertThat(lock.holder()).startsWith("orders@").endsWith(PID);
-					assertThat(lock.fencingToken()).isEqualTo(report.fencingToken());
+					assertHeldBy(lock, "orders", report, "reports", 1);
 					assertThat(lock.remainingTtl()).isPositive().isLessThanOrEqualTo(TTL);
-					assertThat(lock.mode()).isEqualTo(HeldLock.EXCLUSIVE);
-					assertThat(lock.waiters()).as("processes waiting").isEqualTo(1);
 				});
-				assertThat(byKey.get("export:7")).satisfies((lock) -> {
-					assertThat(lock.name()).isEqualTo("exports");
-					assertThat(lock.holder()).startsWith("billing@").endsWith(PID);
-					assertThat(lock.fencingToken()).isEqualTo(export.fencingToken());
-					assertThat(lock.waiters()).isZero();
-				});
+				assertHeldBy(byKey.get("export:7"), "billing", export, "exports", 0);
 			}
 			report.unlock();
 			assertThat(waiting.await().acquired()).isTrue();

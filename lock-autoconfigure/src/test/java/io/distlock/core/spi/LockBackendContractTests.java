@@ -3,6 +3,7 @@ package io.distlock.core.spi;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -304,19 +305,12 @@ public abstract class LockBackendContractTests {
 		long token = acquire(holder, owner, TTL);
 		String waiting = owner();
 		assertThat(waiter.tryAcquire(KEY, waiting, TTL, WAIT).acquired()).isFalse();
-		// A watch may also run when it becomes ready or reconnects; only a run after the release counts.
-		AtomicReference<CountDownLatch> notified = new AtomicReference<>(new CountDownLatch(1));
-		try (ReleaseWatch watch = waiter.watch(KEY, () -> notified.get().countDown())) {
-			watch.ready().get(10, TimeUnit.SECONDS);
-			CountDownLatch afterRelease = new CountDownLatch(1);
-			notified.set(afterRelease);
-			assertThat(holder.release(KEY, owner, token, null)).isEqualTo(ReleaseOutcome.RELEASED);
-			assertThat(afterRelease.await(10, TimeUnit.SECONDS)).as("notified within 10s").isTrue();
-			AcquireOutcome acquired = waiter.tryAcquire(KEY, waiting, TTL, WAIT);
-			assertThat(acquired.acquired()).isTrue();
-			assertThat(acquired.fencingToken()).isGreaterThan(token);
-			assertThat(waiter.release(KEY, waiting, acquired.fencingToken(), null)).isEqualTo(ReleaseOutcome.RELEASED);
-		}
+		assertThat(notifiedAfter(waiter, () -> holder.release(KEY, owner, token, null)))
+			.isEqualTo(ReleaseOutcome.RELEASED);
+		AcquireOutcome acquired = waiter.tryAcquire(KEY, waiting, TTL, WAIT);
+		assertThat(acquired.acquired()).isTrue();
+		assertThat(acquired.fencingToken()).isGreaterThan(token);
+		assertThat(waiter.release(KEY, waiting, acquired.fencingToken(), null)).isEqualTo(ReleaseOutcome.RELEASED);
 		assertNoResidue();
 	}
 
@@ -328,19 +322,12 @@ public abstract class LockBackendContractTests {
 		long token = acquire(holder, owner, TTL);
 		String waiting = owner();
 		assertThat(operator.tryAcquire(KEY, waiting, TTL, WAIT).acquired()).isFalse();
-		AtomicReference<CountDownLatch> notified = new AtomicReference<>(new CountDownLatch(1));
-		try (ReleaseWatch watch = operator.watch(KEY, () -> notified.get().countDown())) {
-			watch.ready().get(10, TimeUnit.SECONDS);
-			CountDownLatch afterRelease = new CountDownLatch(1);
-			notified.set(afterRelease);
-			LockBackend.ForcedRelease evicted = operator.forceRelease(KEY);
-			assertThat(evicted).isNotNull();
-			assertThat(evicted.owner()).isEqualTo(owner);
-			assertThat(evicted.lock().key()).isEqualTo(KEY);
-			assertThat(evicted.lock().fencingToken()).isEqualTo(token);
-			assertThat(evicted.lock().mode()).isEqualTo(HeldLock.EXCLUSIVE);
-			assertThat(afterRelease.await(10, TimeUnit.SECONDS)).as("waiters notified within 10s").isTrue();
-		}
+		LockBackend.ForcedRelease evicted = notifiedAfter(operator, () -> operator.forceRelease(KEY));
+		assertThat(evicted).isNotNull();
+		assertThat(evicted.owner()).isEqualTo(owner);
+		assertThat(evicted.lock().key()).isEqualTo(KEY);
+		assertThat(evicted.lock().fencingToken()).isEqualTo(token);
+		assertThat(evicted.lock().mode()).isEqualTo(HeldLock.EXCLUSIVE);
 		AcquireOutcome next = operator.tryAcquire(KEY, waiting, TTL, WAIT);
 		assertThat(next.acquired()).as("free at once").isTrue();
 		assertThat(next.fencingToken()).isGreaterThan(token);
@@ -376,6 +363,24 @@ public abstract class LockBackendContractTests {
 			}
 		}
 		assertNoResidue();
+	}
+
+	/**
+	 * Runs {@code release} while {@code watching} watches {@link #KEY}, and asserts the watch runs
+	 * after it within 10 s (a watch may also run when it becomes ready or reconnects: only a run
+	 * after the release counts).
+	 * @return what {@code release} returned
+	 */
+	private static <T> T notifiedAfter(LockBackend watching, Callable<T> release) throws Exception {
+		AtomicReference<CountDownLatch> notified = new AtomicReference<>(new CountDownLatch(1));
+		try (ReleaseWatch watch = watching.watch(KEY, () -> notified.get().countDown())) {
+			watch.ready().get(10, TimeUnit.SECONDS);
+			CountDownLatch afterRelease = new CountDownLatch(1);
+			notified.set(afterRelease);
+			T released = release.call();
+			assertThat(afterRelease.await(10, TimeUnit.SECONDS)).as("notified within 10s").isTrue();
+			return released;
+		}
 	}
 
 	/**
