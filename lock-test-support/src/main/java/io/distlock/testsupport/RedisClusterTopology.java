@@ -169,6 +169,9 @@ public final class RedisClusterTopology implements AutoCloseable {
 		for (RedisServer primary : List.of(target, source)) {
 			primary.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
 		}
+		// With the one greatest config epoch the target's claim wins over stale gossip; a claim that
+		// lost would make the target drop the keys it was just given.
+		target.command("CLUSTER", "BUMPEPOCH");
 		for (RedisServer primary : this.primaries) {
 			if (primary != source && primary != target) {
 				primary.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
