@@ -35,6 +35,7 @@ import io.distlock.core.LockStatus;
 import io.distlock.testsupport.RedisClusterTopology;
 import io.distlock.testsupport.RedisServer;
 
+import static io.distlock.core.HeldLockAssertions.allPages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -207,16 +208,8 @@ class ClusterIntegrationTests {
 			held.forEach((handle) -> tokens.put(handle.key(), handle.fencingToken()));
 			for (LockIntrospector view : List.of(orders.getBean(LockIntrospector.class),
 					billing.getBean(LockIntrospector.class))) {
-				List<HeldLock> seen = new ArrayList<>();
-				String cursor = null;
-				int pages = 0;
-				do {
-					HeldLocksPage page = view.backendLocks(cursor, 40);
-					seen.addAll(page.locks());
-					cursor = page.next();
-					pages++;
-				}
-				while (cursor != null && pages < 100);
+				List<HeldLocksPage> pages = allPages((cursor) -> view.backendLocks(cursor, 40));
+				List<HeldLock> seen = pages.stream().flatMap((page) -> page.locks().stream()).toList();
 				assertThat(seen).as("locks seen, counting duplicates").hasSize(300);
 				assertThat(seen).allSatisfy((lock) -> {
 					assertThat(lock.fencingToken()).as("token of %s", lock.key()).isEqualTo(tokens.get(lock.key()));
@@ -224,7 +217,7 @@ class ClusterIntegrationTests {
 					int index = Integer.parseInt(lock.key().substring("listed:".length()));
 					assertThat(lock.holder()).startsWith((index % 2 == 0) ? "orders@" : "billing@");
 				});
-				assertThat(pages).as("pages").isGreaterThanOrEqualTo(3);
+				assertThat(pages).as("pages").hasSizeGreaterThanOrEqualTo(3);
 			}
 			held.forEach(LockHandle::unlock);
 			assertThat(orders.getBean(LockIntrospector.class).backendLocks(null, 40).locks()).isEmpty();

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.distlock.core.HeldLock;
-import io.distlock.core.HeldLocksPage;
 import io.distlock.core.LockHandle;
 import io.distlock.core.LockIntrospector;
 import io.distlock.core.LockManager;
@@ -21,6 +20,7 @@ import io.distlock.core.LockStatus;
 import io.distlock.testsupport.RedisSentinelTopology;
 import io.distlock.testsupport.RedisServer;
 
+import static io.distlock.core.HeldLockAssertions.allLocks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -106,16 +106,7 @@ class SentinelIntegrationTests {
 				held.add(first.getBean(LockManager.class)
 					.acquire(LockRequest.of("listed:" + i, TTL).withName("listed")));
 			}
-			List<HeldLock> seen = new ArrayList<>();
-			String cursor = null;
-			int pages = 0;
-			do {
-				HeldLocksPage page = second.getBean(LockIntrospector.class).backendLocks(cursor, 7);
-				seen.addAll(page.locks());
-				cursor = page.next();
-				pages++;
-			}
-			while (cursor != null && pages < 50);
+			List<HeldLock> seen = allLocks((cursor) -> second.getBean(LockIntrospector.class).backendLocks(cursor, 7));
 			assertThat(seen).extracting(HeldLock::key).hasSize(30).doesNotHaveDuplicates();
 			assertThat(seen).allSatisfy((lock) -> assertThat(lock.holder()).startsWith("orders@"));
 			LockHandle evicted = held.remove(0);

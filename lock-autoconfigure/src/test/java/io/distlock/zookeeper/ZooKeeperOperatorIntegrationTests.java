@@ -26,6 +26,7 @@ import io.distlock.core.LockNotAcquiredException;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockSettings;
 
+import static io.distlock.core.HeldLockAssertions.allPages;
 import static io.distlock.core.HeldLockAssertions.assertHeldBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -107,25 +108,17 @@ class ZooKeeperOperatorIntegrationTests {
 		for (int i = 0; i < 320; i++) {
 			held.add(((i % 2 == 0) ? orders : billing).acquire(LockRequest.of("item:" + i, TTL)));
 		}
-		List<String> seen = new ArrayList<>();
-		Set<String> holders = new HashSet<>();
-		int pages = 0;
-		String cursor = null;
-		do {
-			HeldLocksPage page = billing.backendLocks(cursor, 7);
-			pages++;
-			assertThat(page.locks()).as("locks of page %d", pages).hasSizeLessThanOrEqualTo(7);
-			page.locks().forEach((lock) -> {
-				seen.add(lock.key());
-				holders.add(lock.holder().substring(0, lock.holder().indexOf('@')));
-			});
-			cursor = page.next();
-		}
-		while (cursor != null && pages < 100);
+		List<HeldLocksPage> pages = allPages((cursor) -> billing.backendLocks(cursor, 7));
+		assertThat(pages).as("pages").hasSize(46)
+			.allSatisfy((page) -> assertThat(page.locks()).hasSizeLessThanOrEqualTo(7));
+		List<String> seen = pages.stream().flatMap((page) -> page.locks().stream()).map(HeldLock::key).toList();
 		assertThat(seen).as("keys seen, counting duplicates").hasSize(320);
 		assertThat(new HashSet<>(seen)).as("distinct keys seen")
 			.isEqualTo(held.stream().map(LockHandle::key).collect(Collectors.toSet()));
-		assertThat(pages).as("pages").isEqualTo(46);
+		Set<String> holders = pages.stream()
+			.flatMap((page) -> page.locks().stream())
+			.map((lock) -> lock.holder().substring(0, lock.holder().indexOf('@')))
+			.collect(Collectors.toSet());
 		assertThat(holders).containsExactlyInAnyOrder("orders", "billing");
 		held.forEach(LockHandle::unlock);
 		assertNoResidue();

@@ -22,11 +22,13 @@ import io.distlock.actuate.LocksEndpoint;
 import io.distlock.actuate.LocksEndpoint.ClusterLocksDescriptor;
 import io.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import io.distlock.core.HeldLock;
+import io.distlock.core.HeldLocksPage;
 import io.distlock.core.LockHandle;
 import io.distlock.core.LockManager;
 import io.distlock.core.LockRequest;
 import io.distlock.testsupport.RedisExtension;
 
+import static io.distlock.core.HeldLockAssertions.allPages;
 import static io.distlock.core.HeldLockAssertions.assertHeldBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -101,24 +103,19 @@ class ClusterWideLocksEndpointIntegrationTests {
 				held.add(locks.acquire(LockRequest.of("item:" + i, TTL)));
 			}
 			LocksEndpoint endpoint = orders.getBean(LocksEndpoint.class);
-			List<String> seen = new ArrayList<>();
-			Set<String> holders = new HashSet<>();
-			int pages = 0;
-			String cursor = null;
-			do {
+			List<HeldLocksPage> pages = allPages((cursor) -> {
 				ClusterLocksDescriptor page = (ClusterLocksDescriptor) endpoint.locks("cluster", 100, cursor);
-				pages++;
-				assertThat(page.locks()).as("locks of page %d", pages).hasSizeLessThanOrEqualTo(200);
-				page.locks().forEach((lock) -> {
-					seen.add(lock.key());
-					holders.add(lock.holder().substring(0, lock.holder().indexOf('@')));
-				});
-				cursor = page.next();
-			}
-			while (cursor != null && pages < 100);
+				return new HeldLocksPage(page.locks(), page.next());
+			});
+			assertThat(pages).as("pages").hasSizeGreaterThanOrEqualTo(5)
+				.allSatisfy((page) -> assertThat(page.locks()).hasSizeLessThanOrEqualTo(200));
+			List<String> seen = pages.stream().flatMap((page) -> page.locks().stream()).map(HeldLock::key).toList();
 			assertThat(seen).as("keys seen, counting duplicates").hasSize(1_000);
 			assertThat(new HashSet<>(seen)).as("distinct keys seen").hasSize(1_000);
-			assertThat(pages).as("pages").isGreaterThanOrEqualTo(5);
+			Set<String> holders = pages.stream()
+				.flatMap((page) -> page.locks().stream())
+				.map((lock) -> lock.holder().substring(0, lock.holder().indexOf('@')))
+				.collect(Collectors.toSet());
 			assertThat(holders).containsExactlyInAnyOrder("orders", "billing");
 			held.forEach(LockHandle::unlock);
 			assertThat(redis.server().lockKeyCount()).isZero();
