@@ -186,6 +186,16 @@ final class Acquisition implements LockHandle {
 		return this.state.request().key();
 	}
 
+	@Override
+	public LockMode mode() {
+		return this.state.request().mode();
+	}
+
+	@Override
+	public int permits() {
+		return this.state.request().permits();
+	}
+
 	/**
 	 * Waits for the outcome, running this request's attempts on the calling thread meanwhile. An
 	 * interrupt withdraws a request still waiting; one granted first stays held, and the thread's

@@ -36,16 +36,42 @@ final class KeyLane {
 
 	}
 
+	/** Separates a lock key from the owner token in the lane key of a share or a permit. */
+	private static final char OWNER_SEPARATOR = '\u0000';
+
+	/** The key of the lock in the backend. */
 	final String key;
+
+	/** The key of this lane among the engine's lanes. */
+	final String laneKey;
+
+	/**
+	 * Whether the lane's requests hold the key alone, so that they queue here and one contends
+	 * for all. A share or a permit has a lane of its own instead: queued behind another holder of
+	 * this process it would wait for no reason, as both may hold the key at once.
+	 */
+	private final boolean mutex;
 
 	private final LaneCore core;
 
 	private final LaneReleases releases;
 
-	KeyLane(String key, LaneActions actions) {
-		this.key = key;
+	KeyLane(String laneKey, LockRequest request, LaneActions actions) {
+		this.key = request.key();
+		this.laneKey = laneKey;
+		this.mutex = request.isMutex();
 		this.core = new LaneCore(this, actions);
 		this.releases = new LaneReleases(this.core);
+	}
+
+	/** The lane a request joins: its key's for a mutex, else one of its own. */
+	static String laneKey(LockRequest request, String owner) {
+		return request.isMutex() ? request.key() : request.key() + OWNER_SEPARATOR + owner;
+	}
+
+	/** The lanes that may hold the lease {@code owner} holds on {@code key}. */
+	static List<String> laneKeys(String key, String owner) {
+		return List.of(key, key + OWNER_SEPARATOR + owner);
 	}
 
 	/** The events of holding and releasing this key's lock. */
@@ -115,7 +141,8 @@ final class KeyLane {
 	/** The backend answered the front's attempt: someone else holds the lock. */
 	void busy(Acquisition acquisition, Duration retryAfter) {
 		this.core.decide((effects) -> {
-			this.core.contention.answered(true, false);
+			// A busy mutex attempt records this process as waiting; a share's or a permit's does not.
+			this.core.contention.answered(this.mutex, false);
 			acquisition.state().recordAnswer();
 			if (this.core.contention.firstAnswer()) {
 				acquisition.state().markContended();

@@ -145,7 +145,8 @@ final class LaneIo implements LaneActions {
 
 	private static LockBackend.Attempt attemptOf(Acquisition acquisition) {
 		LockRequest request = acquisition.request();
-		return new LockBackend.Attempt(request.key(), acquisition.state().owner(), request.ttl(), request.name());
+		return new LockBackend.Attempt(request.key(), acquisition.state().owner(), request.ttl(), request.name(),
+				request.mode(), request.permits());
 	}
 
 	private static KeyLane lane(Acquisition acquisition) {
@@ -327,7 +328,7 @@ final class LaneIo implements LaneActions {
 
 	@Override
 	public void retired(KeyLane lane, boolean waiterRecorded) {
-		this.lanes.remove(lane.key, lane);
+		this.lanes.remove(lane.laneKey, lane);
 		if (waiterRecorded) {
 			try {
 				this.threads.work(() -> abandon(lane.key));

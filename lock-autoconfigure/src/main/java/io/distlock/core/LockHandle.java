@@ -19,6 +19,23 @@ public interface LockHandle extends AutoCloseable {
 	String key();
 
 	/**
+	 * How this handle holds its key: exclusive (a mutex, or one of {@link #permits()}) or shared.
+	 * @return the mode its request asked for
+	 */
+	default LockMode mode() {
+		return LockMode.EXCLUSIVE;
+	}
+
+	/**
+	 * How many exclusive holders the key may have at once, as its request asked: 1 for a mutex
+	 * and for a shared lock.
+	 * @return the permits
+	 */
+	default int permits() {
+		return 1;
+	}
+
+	/**
 	 * Blocks until the request has an outcome, which comes no later than its wait bound (plus
 	 * the backend's connection timeout). Interrupting the waiting thread cancels the request.
 	 * @return the outcome

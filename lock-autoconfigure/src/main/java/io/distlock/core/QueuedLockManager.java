@@ -103,6 +103,11 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	 */
 	@Override
 	public LockHandle lockAll(Collection<String> keys, LockRequest each) {
+		Objects.requireNonNull(each, "'each' must not be null");
+		if (!each.isMutex()) {
+			throw new IllegalArgumentException("Several keys are locked as mutexes only, not " + kindOf(each)
+					+ " (keys " + keys + ")");
+		}
 		return MultiKeyLock.start(new MultiKeyParts(), keys, each::withKey, this.listener);
 	}
 
@@ -181,7 +186,15 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 	 */
 	private Acquisition submit(LockRequest request, boolean inline) {
 		Objects.requireNonNull(request, "'request' must not be null");
+		if (!request.isMutex() && !this.backend.supportsLockKinds()) {
+			throw new UnsupportedOperationException(this.backend.getClass().getSimpleName() + " cannot take lock '"
+					+ request.key() + "' as " + kindOf(request) + ": it has mutexes only");
+		}
 		return submit(request, inline, this.listener.requested(request));
+	}
+
+	private static String kindOf(LockRequest request) {
+		return (request.mode() == LockMode.SHARED) ? "a SHARED lock" : request.permits() + " permits";
 	}
 
 	private Acquisition submit(LockRequest request, boolean inline, AcquisitionTracker tracker) {
@@ -231,7 +244,9 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 			return null;
 		}
 		for (;;) {
-			KeyLane lane = this.lanes.computeIfAbsent(acquisition.key(), (key) -> new KeyLane(key, this.io));
+			String laneKey = KeyLane.laneKey(acquisition.request(), acquisition.state().owner());
+			KeyLane lane = this.lanes.computeIfAbsent(laneKey,
+					(ignored) -> new KeyLane(laneKey, acquisition.request(), this.io));
 			KeyLane.Admission admission = lane.admit(acquisition, this.settings.maxWaitersPerKey(), mayQueue);
 			if (this.closed && admission != KeyLane.Admission.RETIRED) {
 				// close() may have looked at the lanes before this request joined one.
@@ -254,7 +269,7 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 					acquisition.announceResult();
 					return null;
 				}
-				case RETIRED -> this.lanes.remove(acquisition.key(), lane);
+				case RETIRED -> this.lanes.remove(laneKey, lane);
 			}
 		}
 	}
@@ -369,10 +384,13 @@ public final class QueuedLockManager implements LockManager, LockIntrospector {
 
 		@Override
 		public void lost(String key, String owner, String reason) {
-			KeyLane lane = QueuedLockManager.this.lanes.get(key);
-			Acquisition holder = (lane != null) ? lane.releases().holder(owner) : null;
-			if (lane != null && holder != null) {
-				lane.releases().lose(holder, reason, null);
+			for (String laneKey : KeyLane.laneKeys(key, owner)) {
+				KeyLane lane = QueuedLockManager.this.lanes.get(laneKey);
+				Acquisition holder = (lane != null) ? lane.releases().holder(owner) : null;
+				if (lane != null && holder != null) {
+					lane.releases().lose(holder, reason, null);
+					return;
+				}
 			}
 		}
 

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.distlock.core.HeldLock;
 import io.distlock.core.HeldLocksPage;
+import io.distlock.core.LockMode;
 
 /**
  * One lock store (Redis, ZooKeeper) as the backend-neutral machinery sees it: single attempts,
@@ -44,7 +45,22 @@ public interface LockBackend extends AutoCloseable {
 	 * @return acquired with a fencing token, or busy with a hint when to try again
 	 */
 	default AcquireOutcome tryAcquire(Attempt attempt, Duration waitRemaining) {
+		if (!attempt.isMutex()) {
+			throw new UnsupportedOperationException(getClass().getSimpleName() + " has no shared locks or permits");
+		}
 		return tryAcquire(attempt.key(), attempt.owner(), attempt.ttl(), waitRemaining);
+	}
+
+	/**
+	 * Whether {@link #tryAcquire(Attempt, Duration)} takes every kind of lock: shared ones and
+	 * permits as well as mutexes. Such a backend also releases and renews a share or a permit by
+	 * its owner token, as it does a mutex; a shared or permit acquisition's fencing token is above
+	 * every earlier token of its key, and so is every later exclusive one. The default:
+	 * {@code false}, mutexes only.
+	 * @return {@code true} if shared locks and permits are supported
+	 */
+	default boolean supportsLockKinds() {
+		return false;
 	}
 
 	/**
@@ -227,15 +243,37 @@ public interface LockBackend extends AutoCloseable {
 	}
 
 	/**
-	 * One key of a {@link #tryAcquireAll} call.
+	 * One acquisition attempt, also one key of a {@link #tryAcquireAll} call (mutexes only).
 	 *
 	 * @param key the lock key
 	 * @param owner the acquisition's owner token
 	 * @param ttl the lease to set
 	 * @param name the lock's name, as its request gives it
+	 * @param mode exclusive or shared
+	 * @param permits how many exclusive holders the key may have at once; 1 for shared
 	 * @since 1.0.0
 	 */
-	record Attempt(String key, String owner, Duration ttl, String name) {
+	record Attempt(String key, String owner, Duration ttl, String name, LockMode mode, int permits) {
+
+		/**
+		 * An attempt at a mutex.
+		 * @param key the lock key
+		 * @param owner the acquisition's owner token
+		 * @param ttl the lease to set
+		 * @param name the lock's name
+		 */
+		public Attempt(String key, String owner, Duration ttl, String name) {
+			this(key, owner, ttl, name, LockMode.EXCLUSIVE, 1);
+		}
+
+		/**
+		 * Whether this attempt is at a mutex: exclusive with one permit.
+		 * @return {@code true} for a mutex
+		 */
+		public boolean isMutex() {
+			return this.mode == LockMode.EXCLUSIVE && this.permits == 1;
+		}
+
 	}
 
 	/**
