@@ -17,6 +17,8 @@ final class LockScript {
 
 	static final LockScript ACQUIRE = load("acquire.lua", 2);
 
+	static final LockScript ACQUIRE_SHARED = load("acquire_shared.lua", 2);
+
 	static final LockScript RELEASE = load("release.lua", 2);
 
 	static final LockScript RENEW = load("renew.lua", 1);

@@ -12,6 +12,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import io.distlock.core.HeldLock;
 import io.distlock.core.HeldLocksPage;
+import io.distlock.core.LockMode;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockSettings;
 import io.distlock.core.spi.AcquireOutcome;
@@ -29,6 +30,10 @@ import io.distlock.core.spi.RenewalOutcome;
 final class RedisLockBackend implements LockBackend {
 
 	private static final byte[] EMPTY = new byte[0];
+
+	private static final byte[] SHARE = bytes("s");
+
+	private static final byte[] PERMIT = bytes("p");
 
 	private static final byte[] FLOOR_RESERVE = bytes(Integer.toString(LockSettings.MAX_LOCAL_HAND_OFFS));
 
@@ -83,17 +88,31 @@ final class RedisLockBackend implements LockBackend {
 		return tryAcquire(new Attempt(key, owner, ttl, LockRequest.UNNAMED), waitRemaining);
 	}
 
+	/**
+	 * A mutex by {@code acquire.lua}; a share or a permit by {@code acquire_shared.lua}, as a field
+	 * of the same hash, so every kind of a key stays in one hash slot.
+	 */
 	@Override
 	public AcquireOutcome tryAcquire(Attempt attempt, Duration waitRemaining) {
 		String key = attempt.key();
 		String owner = attempt.owner();
 		byte[] redisKey = redisKey(key);
-		byte[][] args = { bytes(owner), millis(attempt.ttl()), this.processId, millis(waitRemaining), FLOOR_RESERVE,
-				this.holder, bytes(attempt.name()) };
+		LockScript script;
+		byte[][] args;
+		if (attempt.isMutex()) {
+			script = LockScript.ACQUIRE;
+			args = new byte[][] { bytes(owner), millis(attempt.ttl()), this.processId, millis(waitRemaining),
+					FLOOR_RESERVE, this.holder, bytes(attempt.name()) };
+		}
+		else {
+			script = LockScript.ACQUIRE_SHARED;
+			args = new byte[][] { bytes(owner), millis(attempt.ttl()), (attempt.mode() == LockMode.SHARED) ? SHARE : PERMIT,
+					bytes(Integer.toString(attempt.permits())), millis(waitRemaining), bytes(attempt.name()) };
+		}
 		long reply;
 		if (this.acknowledged != null) {
-			AcknowledgedScripts.Acknowledged outcome = withFloor(LockScript.ACQUIRE, redisKey, args,
-					(script, keysAndArgs) -> this.acknowledged.run(script, redisKey, keysAndArgs));
+			AcknowledgedScripts.Acknowledged outcome = withFloor(script, redisKey, args,
+					(withKeys, keysAndArgs) -> this.acknowledged.run(withKeys, redisKey, keysAndArgs));
 			reply = outcome.reply();
 			if (reply > 0 && outcome.replicas() < this.replicaAcks) {
 				// Too few copies to survive a failover: give the lock back and let the caller retry.
@@ -102,8 +121,8 @@ final class RedisLockBackend implements LockBackend {
 			}
 		}
 		else {
-			reply = withFloor(LockScript.ACQUIRE, redisKey, args,
-					(script, keysAndArgs) -> this.scripts.run(script, redisKey, keysAndArgs));
+			reply = withFloor(script, redisKey, args,
+					(withKeys, keysAndArgs) -> this.scripts.run(withKeys, redisKey, keysAndArgs));
 		}
 		return (reply > 0) ? AcquireOutcome.acquired(reply) : AcquireOutcome.busy(Duration.ofMillis(-1 - reply));
 	}
@@ -194,6 +213,15 @@ final class RedisLockBackend implements LockBackend {
 	}
 
 	/**
+	 * Yes: shares and permits are fields of the lock's hash, released and renewed by owner token
+	 * by the same scripts as a mutex.
+	 */
+	@Override
+	public boolean supportsLockKinds() {
+		return true;
+	}
+
+	/**
 	 * Yes: each grant raises its slot's fencing floor past every token its lease's in-memory
 	 * hand-offs can reach ({@link LockSettings#MAX_LOCAL_HAND_OFFS}).
 	 */
@@ -256,8 +284,9 @@ final class RedisLockBackend implements LockBackend {
 			return null;
 		}
 		HeldLock lock = new HeldLock(key, recorded(reply.get(4)), recorded(reply.get(3)),
-				ScriptRunner.toLong(reply.get(0)), Duration.ofMillis(ScriptRunner.toLong(reply.get(1))), HeldLock.EXCLUSIVE,
-				(int) ScriptRunner.toLong(reply.get(2)));
+				ScriptRunner.toLong(reply.get(0)), Duration.ofMillis(ScriptRunner.toLong(reply.get(1))),
+				RedisLockInventory.mode(text(reply.get(6))), (int) ScriptRunner.toLong(reply.get(2)),
+				(int) ScriptRunner.toLong(reply.get(7)));
 		return new ForcedRelease(lock, text(reply.get(5)));
 	}
 

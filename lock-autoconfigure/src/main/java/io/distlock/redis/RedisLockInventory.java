@@ -23,7 +23,9 @@ import io.distlock.core.HeldLocksPage;
 
 /**
  * Lists the locks held under a key prefix, for operators: {@code SCAN} (never {@code KEYS}) over
- * the server, or over every primary of a cluster one after the other, reading each lock's hash.
+ * the server, or over every primary of a cluster one after the other, reading each lock's hash:
+ * its owner, or its shares or permits, counted (a holder whose lease ran out but that no script
+ * has removed yet is counted until then).
  * A cursor is the scan's own, and on a cluster names the primary it belongs to
  * ({@code host:port/cursor}). Pages hold whole scan batches, so a page may hold a few more locks
  * than asked for, never a gap; keys that come and go while paging may be seen or not, as
@@ -133,14 +135,37 @@ final class RedisLockInventory {
 			// Not a lock (another type under the prefix), or its slot moved away meanwhile.
 			return null;
 		}
-		String owner = fields.get("o");
-		if (owner == null) {
+		int waiters = 0;
+		int holders = 0;
+		String kind = "";
+		for (String field : fields.keySet()) {
+			if (field.startsWith("w:")) {
+				waiters++;
+			}
+			else if (field.startsWith("s:") || field.startsWith("p:")) {
+				holders++;
+				kind = field.substring(0, 1);
+			}
+		}
+		boolean owned = fields.containsKey("o");
+		if (!owned && holders == 0) {
 			return null;
 		}
-		int waiters = (int) fields.keySet().stream().filter((field) -> field.startsWith("w:")).count();
-		return new HeldLock(key.substring(this.keyPrefix.length()), fields.get("n"), fields.get("h"),
-				Long.parseLong(fields.getOrDefault("f", "0")), Duration.ofMillis(Math.max(0, remaining)),
-				HeldLock.EXCLUSIVE, waiters);
+		return new HeldLock(key.substring(this.keyPrefix.length()), fields.get("n"), owned ? fields.get("h") : null,
+				Long.parseLong(fields.getOrDefault("f", "0")), Duration.ofMillis(Math.max(0, remaining)), mode(kind),
+				waiters, Math.max(holders, 1));
+	}
+
+	/**
+	 * The mode of a lock by the kind of its holders' fields: {@code s} shares, {@code p} permits,
+	 * else an owner of its own.
+	 */
+	static String mode(String kind) {
+		return switch (kind) {
+			case "s" -> HeldLock.SHARED;
+			case "p" -> HeldLock.PERMITS;
+			default -> HeldLock.EXCLUSIVE;
+		};
 	}
 
 	private static List<String> primaries(RedisClusterConnection connection) {

@@ -1,6 +1,6 @@
 -- Takes several locks of one hash slot in the caller's order, as consecutive acquire.lua calls
--- for new owners would, up to the first lock that is not free; the locks taken share one
--- fencing token.
+-- for new owners would, up to the first lock that is not free (held by an owner, by shares or
+-- permits, or reserved for another process); the locks taken share one fencing token.
 -- KEYS[1]     the fencing floor of the slot (as in acquire.lua)
 -- KEYS[2..]   the locks (hashes as in acquire.lua)
 -- ARGV[1]     id of the calling process
@@ -17,8 +17,8 @@ local ownMark = 'w:' .. process
 local taken = 0
 local last = 0
 for i = 2, #KEYS do
-  local state = redis.call('HMGET', KEYS[i], 'o', 'f', 'r')
-  if state[1] or (state[3] and state[3] ~= process) then
+  local state = redis.call('HMGET', KEYS[i], 'o', 'f', 'r', 'c')
+  if state[1] or state[4] or (state[3] and state[3] ~= process) then
     break
   end
   last = math.max(last, tonumber(state[2] or '0'))
@@ -33,7 +33,7 @@ if taken > 0 then
   redis.call('SET', KEYS[1], string.format('%.0f', token + tonumber(ARGV[3])))
   for i = 1, taken do
     local key = KEYS[i + 1]
-    redis.call('HDEL', key, 'r', ownMark)
+    redis.call('HDEL', key, 'r', ownMark, 'W')
     redis.call('HSET', key, 'o', ARGV[3 * i + 2], 'f', string.format('%.0f', token), 'h', ARGV[4],
       'n', ARGV[3 * i + 4])
     redis.call('PEXPIRE', key, ARGV[3 * i + 3])
@@ -46,6 +46,13 @@ if taken < #KEYS - 1 then
   local mark = redis.call('HGET', key, ownMark)
   local since = mark and string.match(mark, ':(%d+)$') or string.format('%.0f', nowMillis)
   redis.call('HSET', key, ownMark, string.format('%.0f', nowMillis + tonumber(ARGV[2])) .. ':' .. since)
+  if redis.call('HEXISTS', key, 'c') == 1 then
+    -- Shares or permits hold it: stop new ones (see acquire.lua).
+    local writerUntil = nowMillis + math.min(tonumber(ARGV[2]), tonumber(ARGV[3 * taken + 6]))
+    if writerUntil > tonumber(redis.call('HGET', key, 'W') or '0') then
+      redis.call('HSET', key, 'W', string.format('%.0f', writerUntil))
+    end
+  end
   -- Under 1 ms left reads as PTTL 0: answer 1, since 0 would mean no hint at all.
   local remaining = redis.call('PTTL', key)
   busy = -1 - ((remaining == 0) and 1 or math.max(remaining, 0))

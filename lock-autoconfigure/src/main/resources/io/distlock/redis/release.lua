@@ -1,6 +1,8 @@
 -- Releases the lock if the owner holds it: hands it to the next waiter of the same process when
 -- no other process waits, else frees it, reserving it for a short window for the process that
--- has waited longest, and notifies the other processes' waiters.
+-- has waited longest, and notifies the other processes' waiters. A share or a permit (see
+-- acquire_shared.lua) is given up alone; the last one frees the lock as a mutex's release does,
+-- and a permit given up notifies those waiting for one.
 -- KEYS[1]  the lock (see acquire.lua); its name is also the notification channel
 -- KEYS[2]  the fencing floor of the lock's hash slot (see acquire.lua)
 -- ARGV[1]  owner token of the lease being released
@@ -15,15 +17,26 @@
 -- releasing owner did not hold the lock.
 local key = KEYS[1]
 local fields = redis.call('HGETALL', key)
-local owner, last, ownMark = false, 0, 'w:' .. ARGV[2]
+local owner, last, ownMark, waitUntil = false, 0, 'w:' .. ARGV[2], false
+local shareField, permitField = 's:' .. ARGV[1], 'p:' .. ARGV[1]
+local ownShare, ownShareUntil = false, 0
 local marks = {}
+local holders = {}
 for i = 1, #fields, 2 do
   local field = fields[i]
+  local prefix = string.sub(field, 1, 2)
   if field == 'o' then
     owner = fields[i + 1]
   elseif field == 'f' then
     last = tonumber(fields[i + 1])
-  elseif string.sub(field, 1, 2) == 'w:' and field ~= ownMark then
+  elseif field == 'v' then
+    waitUntil = tonumber(fields[i + 1])
+  elseif field == shareField or field == permitField then
+    ownShare, ownShareUntil = field, tonumber(string.match(fields[i + 1], '^(%d+):'))
+  elseif prefix == 's:' or prefix == 'p:' then
+    holders[#holders + 1] = field
+    holders[#holders + 1] = tonumber(string.match(fields[i + 1], '^(%d+):'))
+  elseif prefix == 'w:' and field ~= ownMark then
     local untilMillis, since = string.match(fields[i + 1], '^(%d+):(%d+)$')
     if untilMillis == nil then
       -- A mark without its start, from an earlier version: it counts as waiting since its end.
@@ -33,6 +46,37 @@ for i = 1, #fields, 2 do
     marks[#marks + 1] = tonumber(untilMillis)
     marks[#marks + 1] = tonumber(since)
   end
+end
+local time, nowMillis, freed, handOff = false, 0, 0, ARGV[3]
+local function readClock()
+  time = redis.call('TIME')
+  nowMillis = math.floor((tonumber(time[1]) * 1000000 + tonumber(time[2])) / 1000)
+end
+if ownShare then
+  readClock()
+  redis.call('HDEL', key, ownShare)
+  local live = 0
+  for i = 1, #holders, 2 do
+    if holders[i + 1] <= nowMillis then
+      redis.call('HDEL', key, holders[i])
+    else
+      live = live + 1
+    end
+  end
+  if ownShareUntil <= nowMillis then
+    -- Its lease had run out: it held nothing, yet what it leaves behind is released as usual.
+    freed = -1
+  end
+  if live > 0 then
+    redis.call('HSET', key, 'c', live)
+    if string.sub(ownShare, 1, 1) == 'p' and freed == 0 and waitUntil and waitUntil > nowMillis then
+      redis.call(ARGV[6], key, 'released')
+    end
+    return freed
+  end
+  -- It was the last holder: the lock is free, and goes to its waiters as a mutex's would.
+  redis.call('HDEL', key, 'c', 'W')
+  owner, handOff = ARGV[1], ''
 end
 if owner ~= ARGV[1] then
   return -1
@@ -45,14 +89,18 @@ if releasing > last then
     redis.call('SET', KEYS[2], string.format('%.0f', last))
   end
 end
-if #marks == 0 and ARGV[3] == '' then
+if #marks == 0 and handOff == '' then
   -- No waiters, and the floor covers this lease's tokens: nothing outlives the lock.
   redis.call('DEL', key)
-  return 0
+  if waitUntil then
+    redis.call(ARGV[6], key, 'released')
+  end
+  return freed
 end
-local time = redis.call('TIME')
+if time == false then
+  readClock()
+end
 local nowMicros = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local nowMillis = math.floor(nowMicros / 1000)
 local oldest, oldestSince = false, 0
 for i = 1, #marks, 3 do
   if marks[i + 1] > nowMillis then
@@ -68,18 +116,21 @@ if oldest then
   redis.call('HSET', key, 'r', oldest, 'f', string.format('%.0f', last))
   redis.call('PEXPIRE', key, ARGV[5])
   redis.call(ARGV[6], key, 'released')
-  return 0
+  return freed
 end
-if ARGV[3] ~= '' then
+if handOff ~= '' then
   local floor = KEYS[2] and tonumber(redis.call('GET', KEYS[2]) or '0') or 0
   local token = math.max(floor + 1, last + 1, nowMicros)
   if KEYS[2] then
     redis.call('SET', KEYS[2], string.format('%.0f', token + tonumber(ARGV[8])))
   end
   redis.call('HDEL', key, ownMark)
-  redis.call('HSET', key, 'o', ARGV[3], 'f', string.format('%.0f', token))
+  redis.call('HSET', key, 'o', handOff, 'f', string.format('%.0f', token))
   redis.call('PEXPIRE', key, ARGV[4])
   return token
 end
 redis.call('DEL', key)
-return 0
+if waitUntil then
+  redis.call(ARGV[6], key, 'released')
+end
+return freed
