@@ -11,9 +11,9 @@ import io.distlock.metrics.LockObservationDocumentation.LockKeyNames;
 
 /**
  * The default {@link LockAcquireObservationConvention}: the observation {@code distlock.acquire},
- * tagged with the lock's name, how many keys it locks and, once known, its outcome and
- * contention; the fencing token of
- * an acquired lock goes on the span only. Extend it to add or change key values.
+ * tagged with the lock's name and, once the request has an outcome, that outcome, its contention,
+ * how many keys it locks and its mode ({@code exclusive}, permits included, or {@code shared}); the
+ * fencing token of an acquired lock goes on the span only. Extend it to add or change key values.
  *
  * @since 1.0.0
  */
@@ -54,7 +54,8 @@ public class DefaultLockAcquireObservationConvention implements LockAcquireObser
 		}
 		return KeyValues.of(name, OUTCOMES[result.status().ordinal()],
 				context.isContended() ? CONTENDED : UNCONTENDED,
-				LockKeyNames.KEYS.withValue(KeyCount.bucket(context.getKeys())));
+				LockKeyNames.KEYS.withValue(KeyCount.bucket(context.getKeys())),
+				ModeTag.of(context.getRequest().mode()));
 	}
 
 	@Override

@@ -1,13 +1,15 @@
 package io.distlock.metrics;
 
+import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 
 import io.distlock.metrics.LockObservationDocumentation.LockKeyNames;
 
 /**
  * The default {@link LockHeldObservationConvention}: the observation {@code distlock.held},
- * tagged with the lock's name; the fencing token goes on the span only. Extend it to add or
- * change key values.
+ * tagged with the lock's name and, once the hold has ended, how many keys it locks and its mode
+ * ({@code exclusive}, permits included, or {@code shared}); the fencing token goes on the span
+ * only. Extend it to add or change key values.
  *
  * @since 1.0.0
  */
@@ -28,8 +30,13 @@ public class DefaultLockHeldObservationConvention implements LockHeldObservation
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(LockHeldContext context) {
-		return KeyValues.of(LockKeyNames.NAME.withValue(context.getRequest().name()),
-				LockKeyNames.KEYS.withValue(KeyCount.bucket(context.getKeys())));
+		KeyValue name = LockKeyNames.NAME.withValue(context.getRequest().name());
+		if (!context.isEnded()) {
+			// At start: the tags of distlock.held.active, which are the name alone, as on the direct path.
+			return KeyValues.of(name);
+		}
+		return KeyValues.of(name, LockKeyNames.KEYS.withValue(KeyCount.bucket(context.getKeys())),
+				ModeTag.of(context.getRequest().mode()));
 	}
 
 	@Override

@@ -6,6 +6,11 @@ package io.distlock.metrics;
  */
 final class KeyCount {
 
+	private static final String[] BUCKETS = { "1", "2-4", "5-16", "more" };
+
+	/** How many buckets there are: the bound of {@link #index(int)}. */
+	static final int BUCKET_COUNT = BUCKETS.length;
+
 	private KeyCount() {
 	}
 
@@ -15,13 +20,22 @@ final class KeyCount {
 	 * @return {@code 1}, {@code 2-4}, {@code 5-16} or {@code more}
 	 */
 	static String bucket(int keys) {
+		return BUCKETS[index(keys)];
+	}
+
+	/**
+	 * The position of a key count's bucket, to index meters by it without a lookup.
+	 * @param keys how many keys the request locks
+	 * @return from {@code 0} to {@link #BUCKET_COUNT} exclusive, in the order of {@link #bucket(int)}
+	 */
+	static int index(int keys) {
 		if (keys <= 1) {
-			return "1";
+			return 0;
 		}
 		if (keys <= 4) {
-			return "2-4";
+			return 1;
 		}
-		return (keys <= 16) ? "5-16" : "more";
+		return (keys <= 16) ? 2 : 3;
 	}
 
 }

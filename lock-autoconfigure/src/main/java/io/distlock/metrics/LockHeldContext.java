@@ -15,6 +15,8 @@ public class LockHeldContext extends LockObservationContext {
 
 	private final LockResult acquisition;
 
+	private boolean ended;
+
 	/**
 	 * Creates a context for a lock that {@code request} acquired.
 	 * @param request the lock request
@@ -41,6 +43,21 @@ public class LockHeldContext extends LockObservationContext {
 	 */
 	public LockResult getAcquisition() {
 		return this.acquisition;
+	}
+
+	/**
+	 * Whether the hold has ended: the lock was released or its lease lost.
+	 * @return {@code false} while the lock is held
+	 */
+	public boolean isEnded() {
+		return this.ended;
+	}
+
+	/**
+	 * Records that the hold has ended, before the observation stops.
+	 */
+	public void markEnded() {
+		this.ended = true;
 	}
 
 }

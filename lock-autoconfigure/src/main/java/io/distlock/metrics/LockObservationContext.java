@@ -8,8 +8,9 @@ import io.distlock.core.LockRequest;
 
 /**
  * What every lock observation knows: the request it is about. Conventions read the lock's
- * bounded {@link LockRequest#name() name} from it; its per-call {@link LockRequest#key() key} is
- * there too, for a convention that chooses to put it on spans.
+ * bounded {@link LockRequest#name() name} and {@link LockRequest#mode() mode} from it; its
+ * per-call {@link LockRequest#key() key} is there too, for a convention that chooses to put it on
+ * spans.
  *
  * @since 1.0.0
  */

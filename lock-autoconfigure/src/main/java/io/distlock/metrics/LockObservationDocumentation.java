@@ -26,7 +26,7 @@ public enum LockObservationDocumentation implements ObservationDocumentation {
 		@Override
 		public KeyName[] getLowCardinalityKeyNames() {
 			return new KeyName[] { LockKeyNames.NAME, LockKeyNames.OUTCOME, LockKeyNames.CONTENDED,
-					LockKeyNames.KEYS };
+					LockKeyNames.KEYS, LockKeyNames.MODE };
 		}
 
 		@Override
@@ -46,7 +46,7 @@ public enum LockObservationDocumentation implements ObservationDocumentation {
 
 		@Override
 		public KeyName[] getLowCardinalityKeyNames() {
-			return new KeyName[] { LockKeyNames.NAME, LockKeyNames.KEYS };
+			return new KeyName[] { LockKeyNames.NAME, LockKeyNames.KEYS, LockKeyNames.MODE };
 		}
 
 		@Override
@@ -75,6 +75,9 @@ public enum LockObservationDocumentation implements ObservationDocumentation {
 
 		/** How many keys the request locks: {@code 1}, {@code 2-4}, {@code 5-16}, {@code more} (low cardinality). */
 		KEYS("keys"),
+
+		/** The kind of lock: {@code exclusive} (a mutex or a permit) or {@code shared} (low cardinality). */
+		MODE("mode"),
 
 		/** The acquisition's fencing token, on spans only (high cardinality). */
 		FENCING_TOKEN("fencing.token");

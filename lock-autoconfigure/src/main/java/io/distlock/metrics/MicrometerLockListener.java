@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.LongTaskTimer;
@@ -13,18 +14,20 @@ import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
 import io.distlock.core.LockListener;
+import io.distlock.core.LockMode;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockResult;
 import io.distlock.core.LockStatus;
 
 /**
- * Records the {@code distlock.*} meters: {@code distlock.acquire} (by outcome, contention and keys),
- * {@code distlock.acquire.active}, {@code distlock.held}, {@code distlock.held.active} and
- * {@code distlock.lost}, directly in a {@link MeterRegistry}; a lock's hold ends at its release or
- * at the loss of its lease, whichever comes first. Tags carry the lock's name, never its per-call
- * key, so the number of meters is bounded by the number of names. The auto-configuration uses it
- * only when the context has no {@code ObservationRegistry}; otherwise {@link ObservationLockListener}
- * records the same meters.
+ * Records the {@code distlock.*} meters: {@code distlock.acquire} (by outcome, contention, keys and
+ * mode), {@code distlock.acquire.active}, {@code distlock.held} (by keys and mode),
+ * {@code distlock.held.active} and {@code distlock.lost}, directly in a {@link MeterRegistry}; a
+ * lock's hold ends at its release or at the loss of its lease, whichever comes first. Tags carry
+ * the lock's name, never its per-call key, so the number of meters is bounded by the number of
+ * names; the mode is {@code exclusive} (permits included) or {@code shared}. The auto-configuration
+ * uses it only when the context has no {@code ObservationRegistry}; otherwise
+ * {@link ObservationLockListener} records the same meters.
  *
  * @since 1.0.0
  */
@@ -49,29 +52,74 @@ public final class MicrometerLockListener implements LockListener {
 
 	@Override
 	public AcquisitionTracker requested(LockRequest request, int keys) {
-		String bucket = KeyCount.bucket(keys);
-		return new Tracker(this.meters.computeIfAbsent(request.name() + '\u0000' + bucket,
-				(ignored) -> new NameMeters(this.registry, request.name(), bucket)));
+		NameMeters named = this.meters.get(request.name());
+		if (named == null) {
+			// Looked up first, so that the capturing factory is made only for a name not seen before.
+			named = this.meters.computeIfAbsent(request.name(), (name) -> new NameMeters(this.registry, name));
+		}
+		return new Tracker(named, named.kind(keys, request.mode()));
 	}
 
 	/**
-	 * The meters of one lock name and key count, resolved once.
+	 * The meters of one lock name, resolved once: those tagged with the name alone, and those of
+	 * each key count and mode, registered at first use.
 	 */
 	private static final class NameMeters {
 
-		private static final int OUTCOMES = LockStatus.values().length;
+		private static final int MODES = LockMode.values().length;
 
-		private final Timer[] acquire = new Timer[OUTCOMES * 2];
+		private final MeterRegistry registry;
+
+		private final String name;
 
 		private final LongTaskTimer acquireActive;
-
-		private final Timer held;
 
 		private final LongTaskTimer heldActive;
 
 		private final Counter lost;
 
-		NameMeters(MeterRegistry registry, String name, String keys) {
+		private final AtomicReferenceArray<@Nullable KindMeters> kinds = new AtomicReferenceArray<>(
+				KeyCount.BUCKET_COUNT * MODES);
+
+		NameMeters(MeterRegistry registry, String name) {
+			this.registry = registry;
+			this.name = name;
+			this.acquireActive = LongTaskTimer.builder("distlock.acquire.active")
+				.description("Lock requests waiting now")
+				.tag("name", name)
+				.register(registry);
+			this.heldActive = LongTaskTimer.builder("distlock.held.active")
+				.description("Locks this process holds now")
+				.tag("name", name)
+				.register(registry);
+			this.lost = LostLeaseCounter.register(registry, name);
+		}
+
+		KindMeters kind(int keys, LockMode mode) {
+			int index = KeyCount.index(keys) * MODES + mode.ordinal();
+			KindMeters kind = this.kinds.get(index);
+			if (kind == null) {
+				// Two threads racing here register the same meters, which the registry hands both.
+				kind = new KindMeters(this.registry, this.name, KeyCount.bucket(keys), mode);
+				this.kinds.set(index, kind);
+			}
+			return kind;
+		}
+
+	}
+
+	/**
+	 * The meters of one lock name, key count and mode.
+	 */
+	private static final class KindMeters {
+
+		private static final int OUTCOMES = LockStatus.values().length;
+
+		private final Timer[] acquire = new Timer[OUTCOMES * 2];
+
+		private final Timer held;
+
+		KindMeters(MeterRegistry registry, String name, String keys, LockMode mode) {
 			for (LockStatus status : LockStatus.values()) {
 				for (boolean contended : new boolean[] { false, true }) {
 					this.acquire[index(status, contended)] = Timer.builder("distlock.acquire")
@@ -80,23 +128,16 @@ public final class MicrometerLockListener implements LockListener {
 						.tag("outcome", status.name().toLowerCase(Locale.ROOT))
 						.tag("contended", Boolean.toString(contended))
 						.tag("keys", keys)
+						.tag("mode", mode.tagValue())
 						.register(registry);
 				}
 			}
-			this.acquireActive = LongTaskTimer.builder("distlock.acquire.active")
-				.description("Lock requests waiting now")
-				.tag("name", name)
-				.register(registry);
 			this.held = Timer.builder("distlock.held")
 				.description("Time from acquiring a lock to releasing it")
 				.tag("name", name)
 				.tag("keys", keys)
+				.tag("mode", mode.tagValue())
 				.register(registry);
-			this.heldActive = LongTaskTimer.builder("distlock.held.active")
-				.description("Locks this process holds now")
-				.tag("name", name)
-				.register(registry);
-			this.lost = LostLeaseCounter.register(registry, name);
 		}
 
 		private static int index(LockStatus status, boolean contended) {
@@ -114,7 +155,9 @@ public final class MicrometerLockListener implements LockListener {
 	 */
 	private static final class Tracker implements AcquisitionTracker {
 
-		private final NameMeters meters;
+		private final NameMeters named;
+
+		private final KindMeters kind;
 
 		private final LongTaskTimer.Sample waiting;
 
@@ -122,18 +165,19 @@ public final class MicrometerLockListener implements LockListener {
 
 		private volatile long acquiredAt;
 
-		Tracker(NameMeters meters) {
-			this.meters = meters;
-			this.waiting = meters.acquireActive.start();
+		Tracker(NameMeters named, KindMeters kind) {
+			this.named = named;
+			this.kind = kind;
+			this.waiting = named.acquireActive.start();
 		}
 
 		@Override
 		public void completed(LockResult result, boolean contended) {
 			this.waiting.stop();
-			this.meters.acquire(result.status(), contended).record(result.waited());
+			this.kind.acquire(result.status(), contended).record(result.waited());
 			if (result.acquired()) {
 				this.acquiredAt = System.nanoTime();
-				this.holding.set(this.meters.heldActive.start());
+				this.holding.set(this.named.heldActive.start());
 			}
 		}
 
@@ -144,7 +188,7 @@ public final class MicrometerLockListener implements LockListener {
 
 		@Override
 		public void lost() {
-			this.meters.lost.increment();
+			this.named.lost.increment();
 			// The hold ends here: the lock is no longer this process's, though its handle is not released yet.
 			endHold();
 		}
@@ -153,7 +197,7 @@ public final class MicrometerLockListener implements LockListener {
 			LongTaskTimer.Sample sample = this.holding.getAndSet(null);
 			if (sample != null) {
 				sample.stop();
-				this.meters.held.record(System.nanoTime() - this.acquiredAt, TimeUnit.NANOSECONDS);
+				this.kind.held.record(System.nanoTime() - this.acquiredAt, TimeUnit.NANOSECONDS);
 			}
 		}
 

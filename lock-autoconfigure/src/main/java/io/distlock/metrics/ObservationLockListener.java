@@ -77,7 +77,7 @@ public final class ObservationLockListener implements LockListener {
 
 		private final Observation acquiring;
 
-		private final AtomicReference<@Nullable Observation> holding = new AtomicReference<>();
+		private final AtomicReference<@Nullable Hold> holding = new AtomicReference<>();
 
 		Tracker(LockRequest request, int keys, @Nullable Observation parent) {
 			this.context = new LockAcquireContext(request, keys);
@@ -101,32 +101,46 @@ public final class ObservationLockListener implements LockListener {
 			if (result.acquired()) {
 				LockHeldContext held = new LockHeldContext(this.context.getRequest(), result, this.context.getKeys());
 				// A sibling of the acquisition under the caller's observation, whichever thread acquired.
-				this.holding.set(LockObservationDocumentation.HELD
+				this.holding.set(new Hold(held, LockObservationDocumentation.HELD
 					.observation(ObservationLockListener.this.heldConvention,
 							DefaultLockHeldObservationConvention.INSTANCE, () -> held,
 							ObservationLockListener.this.registry)
 					.parentObservation(this.parent)
-					.start());
+					.start()));
 			}
 		}
 
 		@Override
 		public void released() {
-			Observation observation = this.holding.getAndSet(null);
-			if (observation != null) {
-				observation.stop();
+			Hold hold = this.holding.getAndSet(null);
+			if (hold != null) {
+				hold.end();
 			}
 		}
 
 		@Override
 		public void lost() {
-			Observation observation = this.holding.getAndSet(null);
-			if (observation != null) {
+			Hold hold = this.holding.getAndSet(null);
+			if (hold != null) {
 				// The hold ends here: the lock is no longer this process's, though its handle is not released yet.
-				observation.error(new LockLostException(
+				hold.observation().error(new LockLostException(
 						"The lease of a lock named '" + this.context.getRequest().name() + "' was lost before release"));
-				observation.stop();
+				hold.end();
 			}
+		}
+
+	}
+
+	/**
+	 * The observation of an acquired lock and its context, kept beside it because an observation
+	 * that a predicate turned off is a no-op one without that context.
+	 */
+	private record Hold(LockHeldContext context, Observation observation) {
+
+		/** Stops the observation, tagged as an ended hold. */
+		void end() {
+			this.context.markEnded();
+			this.observation.stop();
 		}
 
 	}

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.distlock.core.LockHandle;
 import io.distlock.core.LockListener;
+import io.distlock.core.LockMode;
 import io.distlock.core.LockRequest;
 import io.distlock.testsupport.RedisExtension;
 
@@ -82,17 +83,14 @@ class LockMetersIntegrationTests {
 	}
 
 	private long acquireCount(String name, String outcome, boolean contended) {
-		// Summed over the tags not asked for (the observation path's error tag), absent counting as none.
-		return this.registry.find("distlock.acquire")
-			.tags("name", name, "outcome", outcome, "contended", Boolean.toString(contended))
-			.timers()
-			.stream()
-			.mapToLong(Timer::count)
-			.sum();
+		// Of mutexes, so that every count checks their mode tag too.
+		return samples("distlock.acquire", "name", name, "outcome", outcome, "contended", Boolean.toString(contended),
+				"mode", "exclusive");
 	}
 
-	private long samples(String meter, String name, String keys) {
-		return this.registry.find(meter).tags("name", name, "keys", keys).timers().stream().mapToLong(Timer::count).sum();
+	private long samples(String meter, String... tags) {
+		// Summed over the tags not asked for (the observation path's error tag), absent counting as none.
+		return this.registry.find(meter).tags(tags).timers().stream().mapToLong(Timer::count).sum();
 	}
 
 	private long active(String meter, String name) {
@@ -108,7 +106,7 @@ class LockMetersIntegrationTests {
 					assertThat(active("distlock.held.active", "pay")).isEqualTo(1);
 				}
 				case RELEASED -> {
-					assertThat(this.registry.get("distlock.held").tag("name", "pay").timer().count()).isEqualTo(1);
+					assertThat(samples("distlock.held", "name", "pay", "mode", "exclusive")).isEqualTo(1);
 					assertThat(active("distlock.held.active", "pay")).isZero();
 				}
 				case TIMED_OUT -> assertThat(acquireCount("pay", "timed_out", true)).isEqualTo(1);
@@ -126,7 +124,7 @@ class LockMetersIntegrationTests {
 				}
 			}
 		});
-		assertThat(this.registry.get("distlock.held").tag("name", "pay").timer().count()).isEqualTo(2);
+		assertThat(samples("distlock.held", "name", "pay", "mode", "exclusive")).isEqualTo(2);
 		assertThat(active("distlock.held.active", "pay")).isZero();
 	}
 
@@ -157,9 +155,17 @@ class LockMetersIntegrationTests {
 		// The observation path adds Micrometer's error tag to its timers; nothing else varies.
 		assertThat(this.registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
 			.extracting(Tag::getKey)
-			.isSubsetOf(Set.of("name", "outcome", "contended", "keys", "error")));
+			.isSubsetOf(Set.of("name", "outcome", "contended", "keys", "mode", "error")));
 		assertThat(this.registry.getMeters()).allSatisfy(
 				(meter) -> assertThat(meter.getId().getTag("name")).isEqualTo("bulk"));
+		assertThat(this.registry.find("distlock.acquire").meters()).isNotEmpty()
+			.allSatisfy((meter) -> assertThat(meter.getId().getTag("mode")).isEqualTo("exclusive"));
+		assertThat(this.registry.find("distlock.held").meters()).isNotEmpty()
+			.allSatisfy((meter) -> assertThat(meter.getId().getTag("mode")).isEqualTo("exclusive"));
+		// What waits or is held now is counted by name alone, on either path.
+		assertThat(this.registry.getMeters()).filteredOn((meter) -> meter.getId().getName().endsWith(".active"))
+			.hasSize(2)
+			.allSatisfy((meter) -> assertThat(meter.getId().getTags()).containsExactly(Tag.of("name", "bulk")));
 		assertThat(acquireCount("bulk", "acquired", false)).isEqualTo(10_000);
 	}
 
@@ -174,12 +180,29 @@ class LockMetersIntegrationTests {
 		three.unlock();
 		this.locks.locks().acquire(each.withKey("account:9")).unlock();
 
-		assertThat(samples("distlock.acquire", "transfer", "2-4")).as("samples of the three-key request").isOne();
-		assertThat(samples("distlock.acquire", "transfer", "1")).as("samples of single keys: the one single-key request")
+		assertThat(samples("distlock.acquire", "name", "transfer", "keys", "2-4")).as("samples of the three-key request")
+			.isOne();
+		assertThat(samples("distlock.acquire", "name", "transfer", "keys", "1"))
+			.as("samples of single keys: the one single-key request")
 			.isOne();
 		assertThat(this.registry.get("distlock.held").tags("name", "transfer", "keys", "2-4").timer().count())
 			.isEqualTo(1);
 		assertThat(active("distlock.held.active", "transfer")).isZero();
+	}
+
+	@Test
+	void aSharedLockIsTaggedSharedAndAPermitExclusive() {
+		LockRequest report = LockRequest.of("reports:1", Duration.ofSeconds(5)).withName("report");
+		this.locks.locks().acquire(report.withMode(LockMode.SHARED)).unlock();
+		this.locks.locks().acquire(report.withKey("reports:2").withPermits(3)).unlock();
+
+		assertThat(samples("distlock.acquire", "name", "report", "outcome", "acquired", "mode", "shared")).isOne();
+		assertThat(samples("distlock.held", "name", "report", "mode", "shared")).isOne();
+		assertThat(samples("distlock.acquire", "name", "report", "outcome", "acquired", "mode", "exclusive"))
+			.as("samples of the permit")
+			.isOne();
+		assertThat(samples("distlock.held", "name", "report", "mode", "exclusive")).as("samples of the permit").isOne();
+		assertThat(active("distlock.held.active", "report")).isZero();
 	}
 
 }

@@ -76,6 +76,7 @@ class ObservationLockListenerIntegrationTests {
 			.hasNameEqualTo("distlock.acquire")
 			.hasContextualNameEqualTo("lock pay")
 			.hasLowCardinalityKeyValue("name", "pay")
+			.hasLowCardinalityKeyValue("mode", "exclusive")
 			.doesNotHaveError());
 		assertThat(acquires.get(0).getHighCardinalityKeyValue("fencing.token").getValue())
 			.isEqualTo(Long.toString(tokens.get(0)));
@@ -87,8 +88,9 @@ class ObservationLockListenerIntegrationTests {
 		assertThat(holds).allSatisfy((context) -> ObservationContextAssert.assertThat(context)
 			.hasNameEqualTo("distlock.held")
 			.hasContextualNameEqualTo("hold pay")
-			.hasOnlyKeys("name", "keys", "fencing.token")
+			.hasOnlyKeys("name", "keys", "mode", "fencing.token")
 			.hasLowCardinalityKeyValue("keys", "1")
+			.hasLowCardinalityKeyValue("mode", "exclusive")
 			.doesNotHaveError());
 		this.registry.assertThat()
 			.hasNumberOfObservationsWithNameEqualTo("distlock.acquire", 5)

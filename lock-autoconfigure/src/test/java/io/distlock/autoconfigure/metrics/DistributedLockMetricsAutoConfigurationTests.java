@@ -3,8 +3,9 @@ package io.distlock.autoconfigure.metrics;
 import java.time.Duration;
 
 import io.micrometer.common.KeyValues;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,13 @@ class DistributedLockMetricsAutoConfigurationTests {
 	@RegisterExtension
 	static final RedisExtension redis = new RedisExtension();
 
+	/** The tags of {@link #lockOnce}'s acquisition, of a mutex, before Micrometer's {@code error} tag. */
+	private static final Tags ACQUIRED_ORDERS = Tags.of("name", "orders", "outcome", "acquired", "contended", "false",
+			"keys", "1", "mode", "exclusive");
+
+	/** The tags of {@link #lockOnce}'s hold, of a mutex, before Micrometer's {@code error} tag. */
+	private static final Tags HELD_ORDERS = Tags.of("name", "orders", "keys", "1", "mode", "exclusive");
+
 	private final ApplicationContextRunner runner = runner(ObservationAutoConfiguration.class);
 
 	private static ApplicationContextRunner runner(Class<?>... extraAutoConfigurations) {
@@ -66,6 +74,10 @@ class DistributedLockMetricsAutoConfigurationTests {
 		return registry.find(name).timers().stream().mapToLong(Timer::count).sum();
 	}
 
+	private static Tags tags(Meter meter) {
+		return Tags.of(meter.getId().getTags());
+	}
+
 	@Test
 	void recordsEachMeterOnceThroughObservationsWhenTheContextHasAnObservationRegistry() {
 		this.runner.run((context) -> {
@@ -84,9 +96,10 @@ class DistributedLockMetricsAutoConfigurationTests {
 
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.find("distlock.acquire").timers()).singleElement()
-				.satisfies((timer) -> assertThat(timer.getId().getTags()).containsExactlyInAnyOrder(
-						Tag.of("name", "orders"), Tag.of("outcome", "acquired"), Tag.of("contended", "false"),
-						Tag.of("keys", "1"), Tag.of("error", "none")));
+				.satisfies((timer) -> assertThat(tags(timer)).isEqualTo(ACQUIRED_ORDERS.and("error", "none")));
+			assertThat(registry.find("distlock.held").timers()).map(DistributedLockMetricsAutoConfigurationTests::tags)
+				.containsExactlyInAnyOrder(HELD_ORDERS.and("error", "none"),
+						HELD_ORDERS.and("error", "LockLostException"));
 			assertThat(totalCount(registry, "distlock.acquire")).isEqualTo(2);
 			assertThat(totalCount(registry, "distlock.held")).isEqualTo(2);
 			assertThat(registry.find("distlock.acquire.active").longTaskTimers()).hasSize(1);
@@ -107,7 +120,13 @@ class DistributedLockMetricsAutoConfigurationTests {
 				.doesNotHaveBean(ObservationLockListener.class)
 				.doesNotHaveBean(LostLeaseCounter.class);
 			lockOnce(context.getBean(LockManager.class));
-			assertThat(totalCount(context.getBean(MeterRegistry.class), "distlock.held")).isEqualTo(1);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(totalCount(registry, "distlock.held")).isEqualTo(1);
+			Timer acquired = registry.get("distlock.acquire").tags(ACQUIRED_ORDERS).timer();
+			assertThat(acquired.count()).isOne();
+			assertThat(tags(acquired)).isEqualTo(ACQUIRED_ORDERS);
+			assertThat(registry.find("distlock.held").timers()).map(DistributedLockMetricsAutoConfigurationTests::tags)
+				.containsExactly(HELD_ORDERS);
 		});
 	}
 
