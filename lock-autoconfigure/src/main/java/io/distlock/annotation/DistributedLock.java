@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import io.distlock.core.LockMode;
+
 /**
  * Runs the annotated method of a Spring bean only while holding a distributed lock: the lock is
  * taken before the method runs and released when its work is done. Inside, the handle is
@@ -29,7 +31,11 @@ import java.lang.annotation.Target;
  * of {@link #key()} when a key is given, so
  * {@code @DistributedLock(name = "ledger", key = "#id")} called with id 42 is the same lock as
  * {@code lockManager.lock("ledger:42", ttl)}. A call that, within its own call stack, reaches
- * another {@code @DistributedLock} for the same key runs without taking it again.
+ * another {@code @DistributedLock} for the same key runs without taking it again when the held
+ * lock is a mutex ({@link LockMode#EXCLUSIVE} with one permit) or of the same kind (same
+ * {@link #mode()} and {@link #permits()}); otherwise it fails at once with a
+ * {@link io.distlock.core.LockException}, since waiting for its own lock would deadlock (such as
+ * an upgrade from shared to exclusive).
  * <p>
  * {@link #key()} is a SpEL expression, and {@link #ttl()}, {@link #waitTime()} and
  * {@link #lockAtLeastFor()} may be; they see the call through these variables:
@@ -41,8 +47,13 @@ import java.lang.annotation.Target;
  * <li>{@code @beanName}: another bean</li>
  * </ul>
  * {@code ${...}} placeholders are resolved first in every attribute. Expressions are parsed
- * once, when the bean is created: a malformed expression or duration, a negative duration, or
- * {@link OnLockFailure#SKIP} on a method returning a primitive fails application start-up.
+ * once, when the bean is created: a malformed expression or duration, a negative duration,
+ * {@link OnLockFailure#SKIP} on a method returning a primitive, {@link #permits()} below 1, or
+ * {@link LockMode#SHARED} with permits other than 1 fails application start-up. Several keys are
+ * locked as mutexes only: a shared lock or permits other than 1 with a key that is an inline
+ * list of several elements, such as {@code {#from, #to}}, fails start-up too, and with a key
+ * that yields several keys only when called, throws {@link IllegalArgumentException} then, and
+ * the method does not run.
  * <p>
  * The lock surrounds {@code @Transactional} on the same method (it is released after commit)
  * unless {@code distlock.aspect-order} says otherwise. {@code @Async} runs first by default,
@@ -119,5 +130,24 @@ public @interface DistributedLock {
 	 * @return whether to renew
 	 */
 	boolean autoRenew() default true;
+
+	/**
+	 * How the lock is held. {@link LockMode#EXCLUSIVE} (the default): by one holder, or with
+	 * {@link #permits()} by up to that many, and no shared holder beside them.
+	 * {@link LockMode#SHARED}: by any number of shared holders at once and no exclusive one
+	 * beside them; an exclusive request that waits is not starved by a stream of shared ones. A
+	 * shared lock has one permit, and a key yielding several keys is locked as a mutex only.
+	 * @return the mode
+	 */
+	LockMode mode() default LockMode.EXCLUSIVE;
+
+	/**
+	 * How many exclusive holders the key may have at once: 1 (the default) for a mutex, N for a
+	 * semaphore of N permits whose permits are leases, so a crashed holder's permit frees
+	 * {@link #ttl()} after its last renewal. At least 1, and 1 for {@link LockMode#SHARED} or a
+	 * key yielding several keys.
+	 * @return the permits
+	 */
+	int permits() default 1;
 
 }

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
+import org.springframework.expression.spel.ast.InlineList;
+import org.springframework.expression.spel.standard.SpelExpression;
 
 /**
  * The {@code key} attribute of {@code @DistributedLock}, parsed, with what to name in messages.
@@ -41,6 +43,15 @@ record KeyExpression(Expression expression, String origin) {
 			keys.add(text(context, element, "an element of " + elements + " that is "));
 		}
 		return keys;
+	}
+
+	/**
+	 * Whether the expression is an inline list of several elements, such as
+	 * {@code {#from, #to}}, which names several keys whatever the call.
+	 */
+	boolean listsSeveralKeys() {
+		return this.expression instanceof SpelExpression spel && spel.getAST() instanceof InlineList list
+				&& list.getChildCount() > 1;
 	}
 
 	private static @Nullable List<Object> elements(@Nullable Object value) {

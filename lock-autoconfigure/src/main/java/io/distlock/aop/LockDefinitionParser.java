@@ -16,6 +16,7 @@ import org.springframework.util.StringUtils;
 import io.distlock.annotation.DistributedLock;
 import io.distlock.annotation.OnLockFailure;
 import io.distlock.aop.DurationValue.Bound;
+import io.distlock.core.LockMode;
 
 /**
  * Turns a {@link DistributedLock @DistributedLock} into a {@link LockDefinition}: resolves
@@ -47,13 +48,33 @@ final class LockDefinitionParser {
 		checkSkip(description, method.getReturnType(), annotation.onFailure());
 		@Nullable Object skipValue = (valueType(method, completion) == Optional.class) ? Optional.empty() : null;
 		Attributes attributes = new Attributes(description, method, targetClass);
+		KeyExpression key = attributes.key(annotation.key());
+		checkKind(description, annotation.mode(), annotation.permits());
+		if (key != null && key.listsSeveralKeys() && !LockDefinition.isMutex(annotation.mode(), annotation.permits())) {
+			throw new IllegalStateException(key.origin() + " names several keys, which are locked as mutexes only, "
+					+ "but " + LockDefinition.kindAttribute(annotation.mode(), annotation.permits())
+					+ "; lock each key in a call of its own");
+		}
 		DurationValue lockAtLeastFor = attributes.duration("lockAtLeastFor", annotation.lockAtLeastFor(),
 				Bound.NON_NEGATIVE);
-		return new LockDefinition(method, targetClass, description, attributes.name(annotation.name()),
-				attributes.key(annotation.key()), attributes.duration("ttl", annotation.ttl(), Bound.POSITIVE),
+		return new LockDefinition(method, targetClass, description, attributes.name(annotation.name()), key,
+				attributes.duration("ttl", annotation.ttl(), Bound.POSITIVE),
 				attributes.duration("waitTime", annotation.waitTime(), Bound.NON_NEGATIVE),
 				(lockAtLeastFor != null) ? lockAtLeastFor : new DurationValue.Fixed(Duration.ZERO),
-				annotation.onFailure(), annotation.autoRenew(), completion, skipValue);
+				annotation.onFailure(), annotation.autoRenew(), annotation.mode(), annotation.permits(), completion,
+				skipValue);
+	}
+
+	private static void checkKind(String description, LockMode mode, int permits) {
+		if (permits < 1) {
+			throw new IllegalStateException(description + ": attribute 'permits' is " + permits + ", but a lock needs "
+					+ "at least 1 permit: 1 for a mutex, N for at most N holders at once");
+		}
+		if (mode == LockMode.SHARED && permits != 1) {
+			throw new IllegalStateException(description + ": attribute 'mode' is SHARED with attribute 'permits' "
+					+ permits + ", but a shared lock admits any number of holders and has 1 permit; drop 'permits', "
+					+ "or use mode EXCLUSIVE for at most " + permits + " holders at once");
+		}
 	}
 
 	private static void checkSkip(String description, Class<?> returnType, OnLockFailure onFailure) {

@@ -12,10 +12,12 @@ import io.distlock.core.LockNotAcquiredException;
 
 /**
  * Runs a call under its lock, taken before the method runs: proceeds at once when a surrounding
- * call of the same call stack holds the same key, else acquires, blocking, makes the handle
- * {@link LockContext#current() current} while the method runs, and releases it, keeping it for
- * what remains of {@code lockAtLeastFor}, once the method's work is done: when it returns or
- * throws, or, for a {@code CompletionStage}, when the returned stage completes.
+ * call of the same call stack holds the same key as a kind that covers the call's (see
+ * {@link Reentry}), fails at once when it holds it as one that does not, else acquires,
+ * blocking, makes the handle {@link LockContext#current() current} while the method runs, and
+ * releases it, keeping it for what remains of {@code lockAtLeastFor}, once the method's work is
+ * done: when it returns or throws, or, for a {@code CompletionStage}, when the returned stage
+ * completes.
  */
 final class LockingInvoker {
 
@@ -35,7 +37,7 @@ final class LockingInvoker {
 	}
 
 	@Nullable Object invoke(LockCall call, Invocation invocation) throws Throwable {
-		if (LockContext.find(call.request().key()).filter(LockHandle::isHeld).isPresent()) {
+		if (Reentry.heldAround(LockContext.find(call.request().key()).orElse(null), call.request()) != null) {
 			return invocation.proceed();
 		}
 		LockHandle handle;

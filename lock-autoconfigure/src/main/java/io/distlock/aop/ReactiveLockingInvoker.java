@@ -26,7 +26,8 @@ import io.distlock.core.LockResult;
  * publisher finds it in the Reactor {@code Context} under {@code LockHandle.class}. Requests,
  * cancellations and releases, which may call the backend, and the method itself run on Reactor's
  * bounded elastic scheduler: never on the subscriber's thread, and never on the lock manager's
- * own threads. A subscription within one that holds the same key runs without taking it again.
+ * own threads. A subscription within one that holds the same key runs without taking it again
+ * when the held kind covers its own, and fails at once when it does not (see {@link Reentry}).
  * Loaded only when Reactor is present.
  */
 final class ReactiveLockingInvoker {
@@ -66,8 +67,7 @@ final class ReactiveLockingInvoker {
 	}
 
 	private static @Nullable LockHandle heldAround(ContextView context, LockCall call) {
-		LockHandle handle = context.getOrDefault(LockHandle.class, null);
-		return (handle != null && handle.key().equals(call.request().key()) && handle.isHeld()) ? handle : null;
+		return Reentry.heldAround(context.getOrDefault(LockHandle.class, null), call.request());
 	}
 
 	/**

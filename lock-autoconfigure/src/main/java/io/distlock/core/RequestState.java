@@ -304,7 +304,7 @@ final class RequestState {
 		long remaining = this.leaseDeadline - System.nanoTime();
 		return new LocalLockState(this.request.key(), this.request.name(), held, held ? this.token : -1,
 				held ? this.acquiredAt : null, held ? Duration.ofNanos(Math.max(0, remaining)) : Duration.ZERO,
-				held ? this.renewals : 0, waiting);
+				held ? this.renewals : 0, waiting, LocalLockState.modeOf(this.request));
 	}
 
 	private Duration waited() {

@@ -2,6 +2,7 @@ package io.distlock.aop;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,12 +18,14 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ReflectionUtils;
 
 import io.distlock.annotation.DistributedLock;
+import io.distlock.core.LockMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link LockDefinitionSource}: each annotation is parsed once, however often its
- * method is called or its class validated.
+ * method is called or its class validated, and each call's request carries its lock kind.
  */
 class LockDefinitionSourceTests {
 
@@ -68,6 +71,41 @@ class LockDefinitionSourceTests {
 		assertThat(this.parser.parsed()).isZero();
 	}
 
+	@Test
+	void requestsCarryTheModeAndPermits() {
+		assertThat(resolve("read", "a").request()).satisfies((request) -> {
+			assertThat(request.mode()).isEqualTo(LockMode.SHARED);
+			assertThat(request.permits()).isOne();
+		});
+		assertThat(resolve("limited", List.of("b")).request()).satisfies((request) -> {
+			assertThat(request.key()).isEqualTo("shelves:b");
+			assertThat(request.mode()).isEqualTo(LockMode.EXCLUSIVE);
+			assertThat(request.permits()).isEqualTo(2);
+		});
+		assertThat(resolve("restock", List.of("c", "d")).request().isMutex()).isTrue();
+	}
+
+	@Test
+	void aKeyYieldingSeveralKeysIsRefusedUnlessTheLockIsAMutex() {
+		assertThat(resolve("limited", List.of("b", "b")).keys()).as("duplicates collapse to one key")
+			.containsExactly("shelves:b");
+		assertThatIllegalArgumentException().isThrownBy(() -> resolve("limited", List.of("b", "c")))
+			.withMessageContaining(Shelves.class.getName() + ".limited")
+			.withMessageContaining("attribute 'key' = \"#shelves\" evaluated to 2 keys")
+			.withMessageContaining("locked as mutexes only, but attribute 'permits' is 2");
+		assertThatIllegalArgumentException().isThrownBy(() -> resolve("browse", List.of("b", "c")))
+			.withMessageContaining(Shelves.class.getName() + ".browse")
+			.withMessageContaining("but attribute 'mode' is SHARED");
+	}
+
+	private LockCall resolve(String methodName, Object argument) {
+		Method method = ReflectionUtils.findMethod(Shelves.class, methodName,
+				(argument instanceof List) ? List.class : String.class);
+		LockDefinition definition = this.source.get(method, Shelves.class);
+		return definition.resolve(this.source.evaluationContext(definition, new Shelves(), new Object[] { argument }),
+				Duration.ofSeconds(30), Duration.ofSeconds(10));
+	}
+
 	private static StandardEnvironment environment() {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of("region", "eu")));
@@ -102,6 +140,26 @@ class LockDefinitionSourceTests {
 
 		@DistributedLock(ttl = "1500", lockAtLeastFor = "PT1M")
 		public void settle() {
+		}
+
+	}
+
+	static class Shelves {
+
+		@DistributedLock(name = "shelves", key = "#shelf", mode = LockMode.SHARED)
+		public void read(String shelf) {
+		}
+
+		@DistributedLock(name = "shelves", key = "#shelves", permits = 2)
+		public void limited(List<String> shelves) {
+		}
+
+		@DistributedLock(name = "shelves", key = "#shelves", mode = LockMode.SHARED)
+		public void browse(List<String> shelves) {
+		}
+
+		@DistributedLock(name = "shelves", key = "#shelves")
+		public void restock(List<String> shelves) {
 		}
 
 	}

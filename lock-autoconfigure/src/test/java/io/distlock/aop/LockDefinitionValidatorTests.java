@@ -23,13 +23,14 @@ import reactor.core.publisher.ParallelFlux;
 import io.distlock.annotation.DistributedLock;
 import io.distlock.annotation.OnLockFailure;
 import io.distlock.autoconfigure.DistributedLockAutoConfiguration;
+import io.distlock.core.LockMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link LockDefinitionValidator}: a malformed {@link DistributedLock}, or one on a
- * method whose completion the lock cannot observe, fails start-up with a message naming class,
- * method, attribute or return type, and text.
+ * Tests for {@link LockDefinitionValidator}: a malformed {@link DistributedLock}, one on a
+ * method whose completion the lock cannot observe, or a lock kind that cannot be taken, fails
+ * start-up with a message naming class, method, attribute or return type, and text or value.
  */
 class LockDefinitionValidatorTests {
 
@@ -89,6 +90,40 @@ class LockDefinitionValidatorTests {
 			.run((context) -> assertThat(failure(context)).contains(SkipReturningPrimitive.class.getName() + ".count")
 				.contains("attribute 'onFailure' is SKIP")
 				.contains("primitive 'int'"));
+	}
+
+	@Test
+	void failsOnPermitsBelowOne() {
+		this.runner.withBean(NoPermits.class)
+			.run((context) -> assertThat(failure(context)).contains(NoPermits.class.getName() + ".process")
+				.contains("attribute 'permits' is 0")
+				.contains("at least 1 permit"));
+	}
+
+	@Test
+	void failsOnSharedWithPermitsOtherThanOne() {
+		this.runner.withBean(SharedWithPermits.class)
+			.run((context) -> assertThat(failure(context)).contains(SharedWithPermits.class.getName() + ".process")
+				.contains("attribute 'mode' is SHARED with attribute 'permits' 3")
+				.contains("has 1 permit"));
+	}
+
+	@Test
+	void failsOnSharedWithSeveralKeys() {
+		this.runner.withBean(SharedWithSeveralKeys.class)
+			.run((context) -> assertThat(failure(context))
+				.contains(SharedWithSeveralKeys.class.getName() + ".process")
+				.contains("attribute 'key' = \"{#from, #to}\" names several keys")
+				.contains("locked as mutexes only, but attribute 'mode' is SHARED"));
+	}
+
+	@Test
+	void failsOnPermitsWithSeveralKeys() {
+		this.runner.withBean(PermitsWithSeveralKeys.class)
+			.run((context) -> assertThat(failure(context))
+				.contains(PermitsWithSeveralKeys.class.getName() + ".process")
+				.contains("attribute 'key' = \"{#from, #to}\" names several keys")
+				.contains("locked as mutexes only, but attribute 'permits' is 2"));
 	}
 
 	@Test
@@ -219,6 +254,50 @@ class LockDefinitionValidatorTests {
 
 		@DistributedLock(onFailure = OnLockFailure.SKIP)
 		public void process() {
+		}
+
+		@DistributedLock(key = "#id", mode = LockMode.SHARED)
+		public void read(String id) {
+		}
+
+		@DistributedLock(key = "{#id}", permits = 3)
+		public void limited(String id) {
+		}
+
+		@DistributedLock(key = "{#from, #to}", mode = LockMode.EXCLUSIVE, permits = 1)
+		public void transfer(String from, String to) {
+		}
+
+	}
+
+	static class NoPermits {
+
+		@DistributedLock(permits = 0)
+		public void process() {
+		}
+
+	}
+
+	static class SharedWithPermits {
+
+		@DistributedLock(mode = LockMode.SHARED, permits = 3)
+		public void process() {
+		}
+
+	}
+
+	static class SharedWithSeveralKeys {
+
+		@DistributedLock(key = "{#from, #to}", mode = LockMode.SHARED)
+		public void process(String from, String to) {
+		}
+
+	}
+
+	static class PermitsWithSeveralKeys {
+
+		@DistributedLock(key = "{#from, #to}", permits = 2)
+		public void process(String from, String to) {
 		}
 
 	}
