@@ -79,7 +79,7 @@ function renderClusterLocks(cluster) {
 	const rows = cluster.locks.map((lock) => el('tr', { 'data-key': lock.key },
 		el('td', {}, lock.key), el('td', {}, lock.name ?? '–'), el('td', {}, lock.holder ?? '–'),
 		el('td', {}, String(lock.fencingToken)), el('td', {}, millis(isoDuration(lock.remainingTtl))),
-		el('td', {}, lock.mode), el('td', {}, String(lock.waiters)),
+		el('td', {}, lock.holders > 1 ? `${lock.mode} ×${lock.holders}` : lock.mode), el('td', {}, String(lock.waiters)),
 		el('td', {}, el('button', { type: 'button', class: 'danger', 'data-release': lock.key }, 'Release'))));
 	if (!cluster.complete) {
 		rows.push(el('tr', {}, el('td', { class: 'none', colspan: 8 },
@@ -269,8 +269,8 @@ function meterStats(samples) {
 				break;
 			}
 			case 'distlock_acquire_seconds_max': stats.max = Math.max(stats.max, value); break;
-			case 'distlock_held_seconds_count': stats.heldCount = value; break;
-			case 'distlock_held_seconds_sum': stats.heldSum = value; break;
+			case 'distlock_held_seconds_count': stats.heldCount += value; break;
+			case 'distlock_held_seconds_sum': stats.heldSum += value; break;
 			case 'distlock_lost_total': stats.lost = value; break;
 			default: break;
 		}

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.publisher.Mono;
 
 import io.distlock.annotation.DistributedLock;
 import io.distlock.core.LockContext;
@@ -33,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@code @DistributedLock} with {@code mode} and {@code permits} against a real
  * redis-server: shared calls of a key run together, never beside an exclusive one, a call with
  * {@code permits = 2} has at most one other beside it, and re-entry runs a shared call inside an
- * exclusive hold of its key but refuses the upgrade from shared to exclusive at once.
+ * exclusive hold of its key but refuses the upgrade from shared to exclusive at once; a
+ * {@code CompletableFuture} or {@code Mono} method holds its share until it completes.
  */
 class LockKindsAnnotationIntegrationTests {
 
@@ -125,6 +127,27 @@ class LockKindsAnnotationIntegrationTests {
 		});
 	}
 
+	@Test
+	void asynchronousSharedCallsHoldTheirSharesUntilTheyCompleteAndKeepAWriterOut() {
+		runner().run((context) -> {
+			Library library = context.getBean(Library.class);
+			CompletableFuture<Void> stage = new CompletableFuture<>();
+			CompletableFuture<String> shared = library.readLater("f", stage);
+			Mono<String> reactive = library.readReactively("f", Mono.fromFuture(stage).thenReturn("read"));
+			CompletableFuture<String> subscribed = reactive.toFuture();
+			await().atMost(Duration.ofSeconds(5)).until(() -> library.sharesInside() == 2);
+			CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> library.edit("f"));
+			Thread.sleep(300);
+			assertThat(writer).as("the writer waits while both shares are held").isNotDone();
+			stage.complete(null);
+			assertThat(shared.get(10, TimeUnit.SECONDS)).isEqualTo("read");
+			assertThat(subscribed.get(10, TimeUnit.SECONDS)).isEqualTo("read");
+			writer.get(10, TimeUnit.SECONDS);
+			assertThat(library.violations()).isZero();
+			await().atMost(Duration.ofSeconds(5)).until(() -> redis.server().lockKeyCount() == 0);
+		});
+	}
+
 	private static void runOnThreads(int threadCount, int callsEach, Call call) throws Exception {
 		List<CompletableFuture<Void>> threads = new ArrayList<>();
 		for (int t = 0; t < threadCount; t++) {
@@ -201,6 +224,8 @@ class LockKindsAnnotationIntegrationTests {
 
 		private final AtomicInteger borrowViolations = new AtomicInteger();
 
+		private final AtomicInteger sharesInside = new AtomicInteger();
+
 		Library(Inner inner) {
 			this.inner = inner;
 		}
@@ -253,6 +278,32 @@ class LockKindsAnnotationIntegrationTests {
 			}
 			pause();
 			this.borrowers.decrementAndGet();
+		}
+
+		@DistributedLock(name = "async", key = "#id", mode = LockMode.SHARED, waitTime = "10s")
+		public CompletableFuture<String> readLater(String id, CompletableFuture<Void> done) {
+			this.sharesInside.incrementAndGet();
+			return done.thenApply((ignored) -> {
+				this.sharesInside.decrementAndGet();
+				return "read";
+			});
+		}
+
+		@DistributedLock(name = "async", key = "#id", mode = LockMode.SHARED, waitTime = "10s")
+		public Mono<String> readReactively(String id, Mono<String> read) {
+			this.sharesInside.incrementAndGet();
+			return read.doFinally((signal) -> this.sharesInside.decrementAndGet());
+		}
+
+		@DistributedLock(name = "async", key = "#id", waitTime = "10s")
+		public void edit(String id) {
+			if (this.sharesInside.get() > 0) {
+				this.violations.incrementAndGet();
+			}
+		}
+
+		public int sharesInside() {
+			return this.sharesInside.get();
 		}
 
 		@DistributedLock(name = "shelf", key = "#id")

@@ -12,8 +12,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The inventory API under {@code /api}: stock, guarded and unguarded reservations, and a load
- * test that compares them.
+ * The inventory API under {@code /api}: stock, guarded and unguarded reservations, a load test
+ * that compares them, and supplier quotes.
  *
  * @since 1.0.0
  */
@@ -25,9 +25,12 @@ class InventoryController {
 
 	private final ReservationLoad load;
 
-	InventoryController(InventoryService inventory, ReservationLoad load) {
+	private final SupplierQuotes quotes;
+
+	InventoryController(InventoryService inventory, ReservationLoad load, SupplierQuotes quotes) {
 		this.inventory = Objects.requireNonNull(inventory, "'inventory' must not be null");
 		this.load = Objects.requireNonNull(load, "'load' must not be null");
+		this.quotes = Objects.requireNonNull(quotes, "'quotes' must not be null");
 	}
 
 	@PostMapping("/stock/{sku}")
@@ -39,6 +42,11 @@ class InventoryController {
 	@GetMapping("/stock/{sku}")
 	StockLevel stock(@PathVariable String sku) {
 		return new StockLevel(sku, this.inventory.available(sku));
+	}
+
+	@GetMapping("/quote/{sku}")
+	Quote quote(@PathVariable String sku) throws InterruptedException {
+		return this.quotes.quote(sku);
 	}
 
 	@PostMapping("/reserve/{sku}")

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 
 import io.distlock.annotation.DistributedLock;
+import io.distlock.core.LockMode;
 
 /**
  * Reserves stock by reading it, checking it and writing it back. {@link #reserve} does so while
@@ -103,10 +104,13 @@ class InventoryService {
 	}
 
 	/**
-	 * Returns the units of a SKU in stock.
+	 * Returns the units of a SKU in stock, read under a shared hold of {@code inventory:<sku>}:
+	 * any number of reads at once, but none while a reservation, delivery or transfer of the SKU
+	 * is under way, so a read never sees a delivery that is still being booked.
 	 * @param sku the SKU
 	 * @return the units, {@code 0} for an unknown SKU
 	 */
+	@DistributedLock(name = "inventory", key = "#sku", mode = LockMode.SHARED, waitTime = "5s")
 	public long available(String sku) {
 		return this.stock.available(sku);
 	}

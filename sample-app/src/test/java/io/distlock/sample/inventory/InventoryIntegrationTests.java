@@ -3,6 +3,8 @@ package io.distlock.sample.inventory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,6 +98,40 @@ class InventoryIntegrationTests {
 		assertThat(this.client.post().uri("/api/deliver/{sku}?quantity=1", "delivered").retrieve()
 			.body(StockLevel.class)).isEqualTo(new StockLevel("delivered", 4));
 		assertThat(this.redis.hasKey("lock:inventory:delivered")).isFalse();
+	}
+
+	@Test
+	void aStockReadWaitsForTheDeliveryBeingBooked() {
+		this.client.post().uri("/api/stock/{sku}?quantity=5", "read-during-delivery").retrieve().toBodilessEntity();
+		CompletableFuture<Long> delivery = this.inventory.deliver("read-during-delivery", 10);
+		assertThat(delivery).isNotDone();
+		StockLevel read = this.client.get().uri("/api/stock/{sku}", "read-during-delivery").retrieve()
+			.body(StockLevel.class);
+		assertThat(delivery).isCompletedWithValue(15L);
+		assertThat(read).isEqualTo(new StockLevel("read-during-delivery", 15));
+		assertThat(this.redis.keys("lock:inventory:*")).as("locks left").isEmpty();
+	}
+
+	@Test
+	void supplierQuotesNeverRunMoreThanItsPermitsAtOnce() {
+		List<CompletableFuture<Quote>> calls = new ArrayList<>();
+		List<Integer> concurrent;
+		ExecutorService callers = Executors.newFixedThreadPool(6);
+		try {
+			for (int i = 0; i < 6; i++) {
+				String sku = "sku-" + i;
+				calls.add(CompletableFuture.supplyAsync(
+						() -> this.client.get().uri("/api/quote/{sku}", sku).retrieve().body(Quote.class), callers));
+			}
+			concurrent = calls.stream().map(CompletableFuture::join).map(Quote::concurrentCalls).toList();
+		}
+		finally {
+			callers.shutdown();
+		}
+		assertThat(concurrent).hasSize(6).allSatisfy((calling) -> assertThat(calling).isBetween(1,
+				SupplierQuotes.CONCURRENT_CALLS));
+		assertThat(concurrent).contains(SupplierQuotes.CONCURRENT_CALLS);
+		assertThat(this.redis.keys("lock:supplier:*")).as("permits left").isEmpty();
 	}
 
 	@Test
