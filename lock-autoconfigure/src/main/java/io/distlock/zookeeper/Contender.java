@@ -2,18 +2,21 @@ package io.distlock.zookeeper;
 
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.zookeeper.Watcher;
 import org.jspecify.annotations.Nullable;
 
 /**
- * This process's node in one key's queue. While waiting it belongs to the process, so the next
- * local request takes over its place; once at the head it is claimed by one owner, whose fencing
- * token is the node's creation zxid. Its state moves once from waiting to claimed and once to
- * retired, by compare-and-set, so a release never deletes a node another owner just claimed.
+ * This process's node in one key's queue. A mutex node, while waiting, belongs to the process, so
+ * the next local request takes over its place; a share or permit node belongs to the one request
+ * that queued it. Once it holds it is claimed by one owner, whose fencing token is the node's
+ * creation zxid. Its state moves once from waiting to claimed and once to retired, by
+ * compare-and-set, so a release never deletes a node another owner just claimed.
  */
 final class Contender {
 
 	private static final Object RETIRED = new Object();
+
+	/** Where the process keeps this node. */
+	final Slot slot;
 
 	final String key;
 
@@ -25,9 +28,6 @@ final class Contender {
 	/** The session that owns the ephemeral node. */
 	final long sessionId;
 
-	/** Watches the node in front of this one. */
-	final Watcher predecessorWatcher;
-
 	/** Waiting ({@code null}), the claiming owner's token, or {@link #RETIRED}. */
 	private final AtomicReference<@Nullable Object> state = new AtomicReference<>();
 
@@ -36,13 +36,12 @@ final class Contender {
 	/** What the node's data records now. */
 	private volatile LockNodeData recorded;
 
-	Contender(String key, String path, long czxid, long sessionId, Watcher predecessorWatcher,
-			LockNodeData recorded) {
-		this.key = key;
+	Contender(Slot slot, String path, long czxid, long sessionId, LockNodeData recorded) {
+		this.slot = slot;
+		this.key = slot.key();
 		this.path = path;
 		this.czxid = czxid;
 		this.sessionId = sessionId;
-		this.predecessorWatcher = predecessorWatcher;
 		this.recorded = recorded;
 	}
 
@@ -110,6 +109,22 @@ final class Contender {
 	 */
 	boolean retireWaiting() {
 		return this.state.compareAndSet(null, RETIRED);
+	}
+
+	/**
+	 * Where a process keeps its node for a key: one per key for mutexes, which the key's local
+	 * requests take over in turn, and one per key and owner for shares and permits, whose requests
+	 * the machinery attempts one by one.
+	 *
+	 * @param key the lock key
+	 * @param owner the owner of a share or permit node, {@code null} for the key's mutex node
+	 */
+	record Slot(String key, @Nullable String owner) {
+
+		static Slot mutex(String key) {
+			return new Slot(key, null);
+		}
+
 	}
 
 }

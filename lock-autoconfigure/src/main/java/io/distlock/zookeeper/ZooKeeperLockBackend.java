@@ -1,17 +1,22 @@
 package io.distlock.zookeeper;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 
@@ -26,17 +31,37 @@ import io.distlock.core.spi.ReleaseWatch;
 import io.distlock.core.spi.RenewalOutcome;
 
 /**
- * Locks as ZooKeeper's queue of ephemeral sequential nodes: each process contends with one
- * protected node per key under the key's container node, holds the lock when its node is first,
- * and watches only the node in front of it. The lock lives with the session: renewal checks that
- * the node still exists in this session, and connection changes are reported as they happen.
- * Released locks are never handed off locally, since a node's creation zxid, the fencing token,
- * cannot be given to a second owner.
+ * Locks as ZooKeeper's queue of ephemeral sequential protected nodes under the key's container
+ * node, each node's name recording its kind ({@link LockPaths}): a mutex, a share, or one of N
+ * permits. The nodes that hold are the head of the queue ({@link LockQueue}): a mutex node holds
+ * when it is first, a share when no exclusive node (mutex or permit) is ahead of it, a permit
+ * when no share is ahead of it and fewer nodes are than its permits (and those of every node
+ * ahead of it). The lock lives with the session: renewal checks that the node still exists in
+ * this session, and connection changes are reported as they happen.
+ * <p>
+ * A process contends for a key's mutex with one node, which a busy attempt leaves queued,
+ * watching the node in front of it, until a request of the process is granted with it or the
+ * machinery {@link #abandon abandons} the key. A waiting mutex node holds off every share and
+ * permit queued after it, so a stream of shares cannot starve a mutex: this is the waiting
+ * mutex's record, and it lasts until the machinery withdraws it at the wait's end or the session
+ * ends. Shares and permits, which the machinery attempts request by request and never abandons,
+ * each get a node of their own, created only when the queue read just before admits it, and
+ * deleted again by the attempt if it does not hold once queued: a busy share or permit leaves no
+ * node behind, and watches the children of the key's container instead, which change when a
+ * holder leaves. So waiting permits keep no place in line and hold off no share.
+ * <p>
+ * A node's creation zxid, which increases globally, is its fencing token. A node holds only while
+ * every node ahead of it does, so at any moment the holders are the oldest nodes of the queue: an
+ * acquisition's token, an exclusive one in particular, exceeds the token of every acquisition of
+ * the key that completed before it began, of whatever kind (a waiting mutex node older than such
+ * an acquisition holds off everything queued after it). Released locks are never handed off
+ * locally, since a node's creation zxid cannot be given to a second owner.
  * <p>
  * Each node records its owner, process, lock name and ttl ({@link LockNodeData}) for operators. A
- * forced release deletes the head node of the key's queue, which wakes the next node's process as
- * a release does; the evicted process learns of it when it next looks for its node: only a
- * deletion by someone else makes the node of a live session vanish, so no record is kept.
+ * forced release deletes every node that holds the key in one transaction, which wakes the
+ * waiting processes as a release does; each evicted holder learns of it when it next looks for
+ * its node, whose renewal then answers {@link RenewalOutcome#EVICTED}: only a deletion by someone
+ * else makes the node of a live session vanish, so no record is kept.
  */
 final class ZooKeeperLockBackend implements LockBackend {
 
@@ -48,9 +73,13 @@ final class ZooKeeperLockBackend implements LockBackend {
 
 	private final ZooKeeperLockInventory inventory;
 
-	private final ConcurrentHashMap<String, Contender> contenders = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<Contender.Slot, Contender> contenders = new ConcurrentHashMap<>();
 
-	private final ConcurrentHashMap<String, Runnable> watchers = new ConcurrentHashMap<>();
+	/** What to run on a release of each key: one entry per open watch. */
+	private final ConcurrentHashMap<String, List<Runnable>> watchers = new ConcurrentHashMap<>();
+
+	/** The one ZooKeeper watcher of every node and queue watched, so each registers once. */
+	private final Watcher releaseWatcher = this::changed;
 
 	private final ConnectionStateListener connectionListener = (client, state) -> connectionChanged(state);
 
@@ -82,39 +111,106 @@ final class ZooKeeperLockBackend implements LockBackend {
 		return tryAcquire(new Attempt(key, owner, ttl, LockRequest.UNNAMED), waitRemaining);
 	}
 
+	/**
+	 * Yes: shares and permits, each with a node of its own.
+	 */
+	@Override
+	public boolean supportsLockKinds() {
+		return true;
+	}
+
 	@Override
 	public AcquireOutcome tryAcquire(Attempt attempt, Duration waitRemaining) {
-		String key = attempt.key();
-		String owner = attempt.owner();
 		try {
 			requireConnected();
-			LockNodeData data = new LockNodeData(attempt.ttl(), owner, this.holder, attempt.name());
-			Contender contender = contenderFor(key, owner, data);
-			if (owner.equals(contender.holder())) {
-				return AcquireOutcome.acquired(contender.czxid);
+			LockNodeData data = new LockNodeData(attempt.ttl(), attempt.owner(), this.holder, attempt.name());
+			return attempt.isMutex() ? tryMutex(attempt.key(), attempt.owner(), data)
+					: tryShareOrPermit(attempt, data);
+		}
+		catch (Exception ex) {
+			throw failure("acquire", attempt.key(), ex);
+		}
+	}
+
+	/**
+	 * One attempt at a mutex with the process's node for the key, which stays queued when busy.
+	 */
+	private AcquireOutcome tryMutex(String key, String owner, LockNodeData data) throws Exception {
+		Contender contender = contenderFor(key, owner, data);
+		if (owner.equals(contender.holder())) {
+			return AcquireOutcome.acquired(contender.czxid);
+		}
+		String container = this.paths.parent(key);
+		for (;;) {
+			List<String> queue = queue(container, false);
+			int place = queue.indexOf(contender.name());
+			if (place < 0 || contender.isRetired() || contender.sessionId != sessionId()) {
+				// The node ended with its session or was given up meanwhile: queue again.
+				contender = replace(contender, owner, data);
 			}
-			for (;;) {
-				List<String> queue = LockPaths.inQueueOrder(this.client.getChildren().forPath(this.paths.parent(key)));
-				int place = queue.indexOf(contender.name());
-				if (place < 0 || contender.isRetired() || contender.sessionId != sessionId()) {
-					// The node ended with its session or was given up meanwhile: queue again.
-					contender = replace(contender, owner, data);
+			else if (place == 0) {
+				if (contender.claim(owner)) {
+					return AcquireOutcome.acquired(contender.czxid);
 				}
-				else if (place == 0) {
-					if (contender.claim(owner)) {
-						return AcquireOutcome.acquired(contender.czxid);
-					}
-				}
-				else {
-					String predecessor = this.paths.parent(key) + "/" + queue.get(place - 1);
-					if (this.client.checkExists().usingWatcher(contender.predecessorWatcher).forPath(predecessor) != null) {
-						return AcquireOutcome.busy(Duration.ZERO);
-					}
+			}
+			else {
+				String predecessor = container + "/" + queue.get(place - 1);
+				if (this.client.checkExists().usingWatcher(this.releaseWatcher).forPath(predecessor) != null) {
+					return AcquireOutcome.busy(Duration.ZERO);
 				}
 			}
 		}
-		catch (Exception ex) {
-			throw failure("acquire", key, ex);
+	}
+
+	/**
+	 * One attempt at a share or a permit: granted again to the owner whose node still holds; else a
+	 * node is queued if the queue, read with a watch, admits one of its kind, and granted if it
+	 * holds once queued. A busy attempt leaves no node.
+	 */
+	private AcquireOutcome tryShareOrPermit(Attempt attempt, LockNodeData data) throws Exception {
+		String owner = attempt.owner();
+		Contender.Slot slot = new Contender.Slot(attempt.key(), owner);
+		Contender previous = this.contenders.get(slot);
+		if (previous != null) {
+			if (owner.equals(previous.holder()) && exists(previous)) {
+				return AcquireOutcome.acquired(previous.czxid);
+			}
+			// Left by an attempt whose outcome is unknown, or deleted by an operator.
+			if (previous.retireFor(owner)) {
+				delete(previous);
+			}
+		}
+		String container = this.paths.parent(attempt.key());
+		LockQueue.Kind kind = LockQueue.Kind.of(attempt);
+		if (!LockQueue.admits(queue(container, true), kind)) {
+			return AcquireOutcome.busy(Duration.ZERO);
+		}
+		Contender contender = create(slot, kind, owner, data);
+		List<String> queue = queue(container, false);
+		int place = queue.indexOf(contender.name());
+		if (place >= 0 && place < LockQueue.holders(queue) && contender.claim(owner)) {
+			return AcquireOutcome.acquired(contender.czxid);
+		}
+		// A node came first since the queue was read; the watch that read set wakes this key's waiters.
+		if (contender.retireWaiting()) {
+			delete(contender);
+		}
+		return AcquireOutcome.busy(Duration.ZERO);
+	}
+
+	/**
+	 * The names of a key's nodes in queue order, empty when its container is gone.
+	 * @param watched whether changes of the queue wake the key's waiters
+	 */
+	private List<String> queue(String container, boolean watched) throws Exception {
+		try {
+			List<String> children = watched
+					? this.client.getChildren().usingWatcher(this.releaseWatcher).forPath(container)
+					: this.client.getChildren().forPath(container);
+			return LockPaths.inQueueOrder(children);
+		}
+		catch (KeeperException.NoNodeException ex) {
+			return List.of();
 		}
 	}
 
@@ -126,7 +222,7 @@ final class ZooKeeperLockBackend implements LockBackend {
 	 * deleted.
 	 */
 	private Contender contenderFor(String key, String owner, LockNodeData data) throws Exception {
-		Contender contender = this.contenders.get(key);
+		Contender contender = this.contenders.get(Contender.Slot.mutex(key));
 		if (contender != null) {
 			String holder = contender.holder();
 			if (contender.isWaiting()) {
@@ -141,7 +237,7 @@ final class ZooKeeperLockBackend implements LockBackend {
 				delete(contender);
 			}
 		}
-		return create(key, owner, data);
+		return create(Contender.Slot.mutex(key), LockQueue.Kind.MUTEX, owner, data);
 	}
 
 	private boolean exists(Contender contender) throws Exception {
@@ -168,25 +264,25 @@ final class ZooKeeperLockBackend implements LockBackend {
 		if (stale.retireWaiting()) {
 			delete(stale);
 		}
-		return create(stale.key, owner, data);
+		return create(stale.slot, LockQueue.Kind.MUTEX, owner, data);
 	}
 
-	private Contender create(String key, String owner, LockNodeData data) throws Exception {
+	private Contender create(Contender.Slot slot, LockQueue.Kind kind, String owner, LockNodeData data)
+			throws Exception {
 		Stat stat = new Stat();
 		String path = this.client.create()
 			.storingStatIn(stat)
 			.creatingParentContainersIfNeeded()
 			.withProtection()
 			.withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-			.forPath(this.paths.node(key), data.encode());
+			.forPath(this.paths.node(slot.key(), kind), data.encode());
 		if (stat.getCzxid() == 0) {
 			// Protected mode found the node after a lost reply, without its stat.
 			stat = statOfCreated(path);
 		}
-		Contender contender = new Contender(key, path, stat.getCzxid(), stat.getEphemeralOwner(),
-				(event) -> wake(key), data);
+		Contender contender = new Contender(slot, path, stat.getCzxid(), stat.getEphemeralOwner(), data);
 		contender.attemptedBy(owner);
-		this.contenders.put(key, contender);
+		this.contenders.put(slot, contender);
 		return contender;
 	}
 
@@ -216,7 +312,7 @@ final class ZooKeeperLockBackend implements LockBackend {
 
 	@Override
 	public ReleaseOutcome release(String key, String owner, long fencingToken, @Nullable HandOff next) {
-		Contender contender = this.contenders.get(key);
+		Contender contender = contenderOf(key, owner);
 		if (contender == null) {
 			return ReleaseOutcome.NOT_OWNER;
 		}
@@ -238,7 +334,7 @@ final class ZooKeeperLockBackend implements LockBackend {
 	 * @return {@code false} if the node was already gone
 	 */
 	private boolean delete(Contender contender) throws Exception {
-		this.contenders.remove(contender.key, contender);
+		this.contenders.remove(contender.slot, contender);
 		try {
 			this.client.delete().guaranteed().forPath(contender.path);
 			return true;
@@ -255,9 +351,12 @@ final class ZooKeeperLockBackend implements LockBackend {
 		}
 	}
 
+	/**
+	 * Deletes the key's waiting mutex node, if any: shares and permits leave none waiting.
+	 */
 	@Override
 	public void abandon(String key) {
-		Contender contender = this.contenders.get(key);
+		Contender contender = this.contenders.get(Contender.Slot.mutex(key));
 		if (contender != null && contender.retireWaiting()) {
 			try {
 				delete(contender);
@@ -286,7 +385,7 @@ final class ZooKeeperLockBackend implements LockBackend {
 	 * lives, since only a deletion by someone else, an operator, ends it then.
 	 */
 	private RenewalOutcome renewal(String key, String owner) {
-		Contender contender = this.contenders.get(key);
+		Contender contender = contenderOf(key, owner);
 		if (contender == null || !owner.equals(contender.holder())) {
 			return RenewalOutcome.REFUSED;
 		}
@@ -306,22 +405,38 @@ final class ZooKeeperLockBackend implements LockBackend {
 	}
 
 	/**
-	 * Deletes the head node of the key's queue, whichever process it belongs to, if it is still the
-	 * node read (same data version); else reads the head again.
+	 * The node of {@code owner}'s share or permit at {@code key}, else the process's mutex node for
+	 * the key, which may be {@code owner}'s.
+	 */
+	private @Nullable Contender contenderOf(String key, String owner) {
+		Contender own = this.contenders.get(new Contender.Slot(key, owner));
+		return (own != null) ? own : this.contenders.get(Contender.Slot.mutex(key));
+	}
+
+	/**
+	 * Deletes every node that holds the key (a mutex's node, or every share or permit node that
+	 * holds), whichever processes they belong to, in one transaction, if each is still the node
+	 * read (same data version); else reads them again. The owner named is the latest holder's; each
+	 * evicted owner's renewal answers {@link RenewalOutcome#EVICTED}.
 	 */
 	@Override
 	public @Nullable ForcedRelease forceRelease(String key) {
 		try {
 			requireConnected();
 			for (;;) {
-				ZooKeeperLockInventory.Head head = this.inventory.head(LockPaths.element(key));
-				if (head == null) {
+				ZooKeeperLockInventory.Holding holding = this.inventory.holding(LockPaths.element(key));
+				if (holding == null) {
 					return null;
 				}
+				List<CuratorOp> deletes = new ArrayList<>(holding.nodes().size());
+				for (ZooKeeperLockInventory.Node node : holding.nodes()) {
+					deletes.add(this.client.transactionOp().delete().withVersion(node.version()).forPath(node.path()));
+				}
 				try {
-					this.client.delete().withVersion(head.version()).forPath(head.path());
+					this.client.transaction().forOperations(deletes);
 					// A node of an earlier version names no owner, and no owner of this process is empty.
-					return new ForcedRelease(head.lock(), (head.owner() != null) ? head.owner() : "");
+					String owner = holding.owner();
+					return new ForcedRelease(holding.lock(), (owner != null) ? owner : "");
 				}
 				catch (KeeperException.NoNodeException | KeeperException.BadVersionException ex) {
 					// Released, or taken over by another request of its process, since it was read.
@@ -347,7 +462,8 @@ final class ZooKeeperLockBackend implements LockBackend {
 
 	@Override
 	public ReleaseWatch watch(String key, Runnable onRelease) {
-		this.watchers.put(key, onRelease);
+		this.watchers.merge(key, List.of(onRelease),
+				(current, added) -> Stream.concat(current.stream(), added.stream()).toList());
 		return new ReleaseWatch() {
 
 			@Override
@@ -358,7 +474,11 @@ final class ZooKeeperLockBackend implements LockBackend {
 
 			@Override
 			public void close() {
-				ZooKeeperLockBackend.this.watchers.remove(key, onRelease);
+				ZooKeeperLockBackend.this.watchers.computeIfPresent(key, (watched, current) -> {
+					List<Runnable> rest = new ArrayList<>(current);
+					rest.remove(onRelease);
+					return rest.isEmpty() ? null : List.copyOf(rest);
+				});
 			}
 
 		};
@@ -381,7 +501,7 @@ final class ZooKeeperLockBackend implements LockBackend {
 	}
 
 	/**
-	 * The number of keys this process has a node for; zero once every lock is released.
+	 * The number of nodes this process keeps; zero once every lock is released.
 	 */
 	int contendedKeys() {
 		return this.contenders.size();
@@ -398,12 +518,12 @@ final class ZooKeeperLockBackend implements LockBackend {
 			case SUSPENDED, READ_ONLY -> observer.suspended();
 			case LOST -> {
 				loseAll(observer, (contender) -> true, "its ZooKeeper session expired");
-				this.watchers.values().forEach(Runnable::run);
+				this.watchers.keySet().forEach(this::wake);
 			}
 			case RECONNECTED, CONNECTED -> {
 				loseAll(observer, this::inOtherSession, "it was reconnected in a new ZooKeeper session");
 				observer.resumed();
-				this.watchers.values().forEach(Runnable::run);
+				this.watchers.keySet().forEach(this::wake);
 			}
 		}
 	}
@@ -411,7 +531,7 @@ final class ZooKeeperLockBackend implements LockBackend {
 	private void loseAll(BackendEvents observer, Predicate<Contender> affected, String reason) {
 		for (Contender contender : List.copyOf(this.contenders.values())) {
 			if (affected.test(contender)) {
-				this.contenders.remove(contender.key, contender);
+				this.contenders.remove(contender.slot, contender);
 				String holder = contender.retire();
 				if (holder != null) {
 					observer.lost(contender.key, holder, reason);
@@ -444,11 +564,19 @@ final class ZooKeeperLockBackend implements LockBackend {
 		return this.client.getZookeeperClient().getZooKeeper().getSessionId();
 	}
 
-	private void wake(String key) {
-		Runnable watcher = this.watchers.get(key);
-		if (watcher != null) {
-			watcher.run();
+	/**
+	 * Wakes the waiters of the key whose watched node or queue changed. Events without a path
+	 * (connection changes) wake no one here: {@link #connectionChanged} wakes every waiter.
+	 */
+	private void changed(WatchedEvent event) {
+		String key = (event.getPath() != null) ? this.paths.keyOf(event.getPath()) : null;
+		if (key != null) {
+			wake(key);
 		}
+	}
+
+	private void wake(String key) {
+		this.watchers.getOrDefault(key, List.of()).forEach(Runnable::run);
 	}
 
 	private static LockException failure(String operation, String key, Exception ex) {

@@ -27,6 +27,34 @@ if owner == ARGV[1] then
 end
 local time = redis.call('TIME')
 local nowMicros = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local sharedUntil = false
+if shared then
+  -- Shares or permits are recorded: those whose lease ran out count no more, and go.
+  local nowMillis = math.floor(nowMicros / 1000)
+  local fields = redis.call('HGETALL', key)
+  local live, stale = 0, {}
+  for i = 1, #fields, 2 do
+    local prefix = string.sub(fields[i], 1, 2)
+    if prefix == 's:' or prefix == 'p:' then
+      local untilMillis = tonumber(string.match(fields[i + 1], '^(%d+):'))
+      if untilMillis <= nowMillis then
+        stale[#stale + 1] = fields[i]
+      else
+        live = live + 1
+        sharedUntil = math.max(sharedUntil or 0, untilMillis)
+      end
+    end
+  end
+  if #stale > 0 then
+    redis.call('HDEL', key, unpack(stale))
+  end
+  if live == 0 then
+    redis.call('HDEL', key, 'c')
+    shared = false
+  elseif #stale > 0 then
+    redis.call('HSET', key, 'c', live)
+  end
+end
 if owner == false and shared == false and (reserved == false or reserved == ARGV[3]) then
   -- Above the floor, so tokens grow even when the server clock steps back; from the clock in
   -- microseconds, so they grow across a failover that lost the floor.
@@ -52,5 +80,5 @@ if shared then
   end
 end
 -- Under 1 ms left reads as PTTL 0: answer 1, since 0 would mean no hint at all.
-local remaining = redis.call('PTTL', key)
+local remaining = sharedUntil and (sharedUntil - nowMillis) or redis.call('PTTL', key)
 return -1 - ((remaining == 0) and 1 or math.max(remaining, 0))

@@ -6,11 +6,12 @@
 -- ARGV[1]  notification command: PUBLISH, or SPUBLISH on a cluster
 -- Returns {} when nothing holds the lock, else {fencing token, remaining lease in ms, processes
 -- waiting, holding process, lock name, evicted owner, 's' or 'p' for shares or permits else '',
--- holders}, holder and name '' when not recorded, owner '' for shares and permits.
+-- holders}, holder and name '' when not recorded; of shares and permits, the owner of the one
+-- taken last.
 local key = KEYS[1]
 local fields = redis.call('HGETALL', key)
 local owner, token, holder, name, waiters = false, 0, '', '', 0
-local shares, kind = {}, ''
+local shares, kind, latestToken, latestOwner = {}, '', 0, ''
 for i = 1, #fields, 2 do
   local field = fields[i]
   local prefix = string.sub(field, 1, 2)
@@ -27,6 +28,10 @@ for i = 1, #fields, 2 do
   elseif prefix == 's:' or prefix == 'p:' then
     shares[#shares + 1] = field
     kind = string.sub(prefix, 1, 1)
+    local shareToken = tonumber(string.match(fields[i + 1], ':(%d+)$'))
+    if shareToken >= latestToken then
+      latestToken, latestOwner = shareToken, string.sub(field, 3)
+    end
   end
 end
 if owner == false and #shares == 0 then
@@ -38,7 +43,7 @@ if owner then
   redis.call('HSET', key, 'x', owner)
 else
   redis.call('HDEL', key, 'c', 'W', 'n', unpack(shares))
-  owner = ''
+  owner = latestOwner
 end
 redis.call(ARGV[1], key, 'released')
 return {token, math.max(remaining, 0), waiters, holder, name, owner, kind, math.max(#shares, 1)}

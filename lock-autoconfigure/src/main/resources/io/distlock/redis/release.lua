@@ -19,8 +19,18 @@ local key = KEYS[1]
 local fields = redis.call('HGETALL', key)
 local owner, last, ownMark, waitUntil = false, 0, 'w:' .. ARGV[2], false
 local shareField, permitField = 's:' .. ARGV[1], 'p:' .. ARGV[1]
-local ownShare, ownShareUntil = false, 0
+local ownShare, ownShareUntil, ownMarkValue = false, 0, false
 local marks = {}
+local function addMark(field, value)
+  local untilMillis, since = string.match(value, '^(%d+):(%d+)$')
+  if untilMillis == nil then
+    -- A mark without its start, from an earlier version: it counts as waiting since its end.
+    untilMillis, since = value, value
+  end
+  marks[#marks + 1] = field
+  marks[#marks + 1] = tonumber(untilMillis)
+  marks[#marks + 1] = tonumber(since)
+end
 local holders = {}
 for i = 1, #fields, 2 do
   local field = fields[i]
@@ -36,15 +46,10 @@ for i = 1, #fields, 2 do
   elseif prefix == 's:' or prefix == 'p:' then
     holders[#holders + 1] = field
     holders[#holders + 1] = tonumber(string.match(fields[i + 1], '^(%d+):'))
-  elseif prefix == 'w:' and field ~= ownMark then
-    local untilMillis, since = string.match(fields[i + 1], '^(%d+):(%d+)$')
-    if untilMillis == nil then
-      -- A mark without its start, from an earlier version: it counts as waiting since its end.
-      untilMillis, since = fields[i + 1], fields[i + 1]
-    end
-    marks[#marks + 1] = field
-    marks[#marks + 1] = tonumber(untilMillis)
-    marks[#marks + 1] = tonumber(since)
+  elseif field == ownMark then
+    ownMarkValue = fields[i + 1]
+  elseif prefix == 'w:' then
+    addMark(field, fields[i + 1])
   end
 end
 local time, nowMillis, freed, handOff = false, 0, 0, ARGV[3]
@@ -55,12 +60,12 @@ end
 if ownShare then
   readClock()
   redis.call('HDEL', key, ownShare)
-  local live = 0
+  local live, latest = 0, 0
   for i = 1, #holders, 2 do
     if holders[i + 1] <= nowMillis then
       redis.call('HDEL', key, holders[i])
     else
-      live = live + 1
+      live, latest = live + 1, math.max(latest, holders[i + 1])
     end
   end
   if ownShareUntil <= nowMillis then
@@ -68,15 +73,21 @@ if ownShare then
     freed = -1
   end
   if live > 0 then
+    -- The key lives as long as the latest lease left, no longer: this one may have been it.
     redis.call('HSET', key, 'c', live)
+    redis.call('PEXPIRE', key, latest - nowMillis)
     if string.sub(ownShare, 1, 1) == 'p' and freed == 0 and waitUntil and waitUntil > nowMillis then
       redis.call(ARGV[6], key, 'released')
     end
     return freed
   end
-  -- It was the last holder: the lock is free, and goes to its waiters as a mutex's would.
+  -- It was the last holder: the lock is free, and goes to its waiters as a mutex's would, this
+  -- process's own mutex request among them, since no hand-off serves it.
   redis.call('HDEL', key, 'c', 'W')
   owner, handOff = ARGV[1], ''
+  if ownMarkValue then
+    addMark(ownMark, ownMarkValue)
+  end
 end
 if owner ~= ARGV[1] then
   return -1

@@ -3,6 +3,8 @@ package io.distlock.core;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,11 +30,17 @@ import io.distlock.core.spi.ReleaseWatch;
 import io.distlock.core.spi.RenewalOutcome;
 
 /**
- * A {@link LockBackend} in memory that keeps the SPI's contract (one owner per key, fencing
- * tokens strictly increasing per key and never reused, leases that end at their expiry) and lets
- * a test drive the interleavings: {@link #pauseNext(Operation) gates} hold a call in flight,
- * {@link #failNext(Operation, RuntimeException) injected failures} make it throw, with or without
- * its effect, and a call log and views of the held keys show what the machinery did.
+ * A {@link LockBackend} in memory that keeps the SPI's contract (one mutex owner per key, or
+ * shares or permits each with an owner, a token and an expiry of their own; fencing tokens
+ * strictly increasing per key across every kind and never reused; leases that end at their
+ * expiry) and lets a test drive the interleavings: {@link #pauseNext(Operation) gates} hold a
+ * call in flight, {@link #failNext(Operation, RuntimeException) injected failures} make it throw,
+ * with or without its effect, and a call log and views of the held keys show what the machinery
+ * did.
+ * <p>
+ * A busy mutex attempt that may still wait records that its owner waits, for the shorter of its
+ * remaining wait and its ttl, until it is granted or its key {@link #abandon abandoned}; meanwhile
+ * no new share of the key is granted, so a stream of shares cannot starve it.
  * <p>
  * Leases expire by a clock: the default one stands still until {@link #advance(Duration)} moves
  * it, so no lease ends by itself however slow the machine, and the engine's own deadlines (on
@@ -52,13 +61,20 @@ public final class InMemoryLockBackend implements LockBackend {
 
 	private final @Nullable ManualClock manualClock;
 
+	/** The mutex held per key. */
 	private final Map<String, Lease> leases = new HashMap<>();
+
+	/** The shares or permits held per key, present while at least one is. */
+	private final Map<String, Holders> holders = new HashMap<>();
+
+	/** Per key, until when each owner of a busy mutex attempt waits, by the clock. */
+	private final Map<String, Map<String, Long>> writerWaits = new HashMap<>();
 
 	/** The last token given out per key: kept after release and expiry, so tokens never repeat. */
 	private final Map<String, Long> lastTokens = new HashMap<>();
 
-	/** The owner an operator last evicted per key, whose renewals answer {@code EVICTED}. */
-	private final Map<String, String> evictedOwners = new HashMap<>();
+	/** The owners an operator last evicted per key, whose renewals answer {@code EVICTED}. */
+	private final Map<String, Set<String>> evictedOwners = new HashMap<>();
 
 	private final List<Watch> watches = new ArrayList<>();
 
@@ -207,7 +223,9 @@ public final class InMemoryLockBackend implements LockBackend {
 		List<Runnable> notifications = new ArrayList<>();
 		synchronized (this.monitor) {
 			manual.advance(duration);
-			for (String key : new ArrayList<>(this.leases.keySet())) {
+			Set<String> keys = new TreeSet<>(this.leases.keySet());
+			keys.addAll(this.holders.keySet());
+			for (String key : keys) {
 				expireIfDue(key, notifications);
 			}
 			this.monitor.notifyAll();
@@ -216,8 +234,8 @@ public final class InMemoryLockBackend implements LockBackend {
 	}
 
 	/**
-	 * Ends the lease on {@code key} now, as if its ttl had passed: its owner's renewal is refused
-	 * from then on.
+	 * Ends the leases on {@code key} now, as if their ttl had passed: the mutex's, or every share's
+	 * or permit's. Their owners' renewals are refused from then on.
 	 * @param key the lock key
 	 * @return whether a lease was ended
 	 */
@@ -227,9 +245,13 @@ public final class InMemoryLockBackend implements LockBackend {
 		synchronized (this.monitor) {
 			expireIfDue(key, notifications);
 			Lease lease = this.leases.get(key);
-			ended = lease != null;
-			if (ended) {
+			Holders held = this.holders.get(key);
+			ended = lease != null || held != null;
+			if (lease != null) {
 				endLease(key, lease, true, notifications);
+			}
+			if (held != null) {
+				endHolders(key, held, (ending) -> true, notifications);
 			}
 			this.monitor.notifyAll();
 		}
@@ -239,9 +261,9 @@ public final class InMemoryLockBackend implements LockBackend {
 
 
 	/**
-	 * The owner holding {@code key} now.
+	 * The owner holding {@code key} now as a mutex.
 	 * @param key the lock key
-	 * @return the owner token, or {@code null} when the lock is free
+	 * @return the owner token, or {@code null} when no mutex holds it
 	 */
 	public @Nullable String holder(String key) {
 		synchronized (this.monitor) {
@@ -251,18 +273,20 @@ public final class InMemoryLockBackend implements LockBackend {
 	}
 
 	/**
-	 * Whether anyone holds {@code key} now.
+	 * Whether anyone holds {@code key} now, as a mutex, a share or a permit.
 	 * @param key the lock key
 	 * @return {@code true} if held
 	 */
 	public boolean isHeld(String key) {
-		return holder(key) != null;
+		synchronized (this.monitor) {
+			return heldNow(key);
+		}
 	}
 
 	/**
-	 * The fencing token of the holder of {@code key}.
+	 * The fencing token of the mutex holder of {@code key}.
 	 * @param key the lock key
-	 * @return the token, or {@code -1} when the lock is free
+	 * @return the token, or {@code -1} when no mutex holds it
 	 */
 	public long fencingToken(String key) {
 		synchronized (this.monitor) {
@@ -277,13 +301,23 @@ public final class InMemoryLockBackend implements LockBackend {
 	 */
 	public Set<String> keys() {
 		synchronized (this.monitor) {
-			Set<String> held = new TreeSet<>();
-			for (String key : this.leases.keySet()) {
-				if (liveLease(key) != null) {
-					held.add(key);
-				}
-			}
-			return held;
+			Set<String> keys = new TreeSet<>(this.leases.keySet());
+			keys.addAll(this.holders.keySet());
+			keys.removeIf((key) -> !heldNow(key));
+			return keys;
+		}
+	}
+
+	/**
+	 * The keys a busy mutex attempt still waits for now; empty once each was granted, abandoned
+	 * or waited its time.
+	 * @return the keys, sorted
+	 */
+	public Set<String> waitedKeys() {
+		synchronized (this.monitor) {
+			Set<String> keys = new TreeSet<>(this.writerWaits.keySet());
+			keys.removeIf((key) -> writerWaitEnd(key) == null);
+			return keys;
 		}
 	}
 
@@ -373,7 +407,7 @@ public final class InMemoryLockBackend implements LockBackend {
 	 * @throws AssertionError if it is still held after {@link #TEST_TIMEOUT}
 	 */
 	public void awaitFree(String key) {
-		awaitState("lock '" + key + "' free", () -> liveLease(key) == null);
+		awaitState("lock '" + key + "' free", () -> !heldNow(key));
 	}
 
 	/**
@@ -382,7 +416,7 @@ public final class InMemoryLockBackend implements LockBackend {
 	 * @throws AssertionError if it is still free after {@link #TEST_TIMEOUT}
 	 */
 	public void awaitHeld(String key) {
-		awaitState("lock '" + key + "' held", () -> liveLease(key) != null);
+		awaitState("lock '" + key + "' held", () -> heldNow(key));
 	}
 
 	/**
@@ -410,20 +444,65 @@ public final class InMemoryLockBackend implements LockBackend {
 
 	@Override
 	public AcquireOutcome tryAcquire(String key, String owner, Duration ttl, Duration waitRemaining) {
-		requirePositive(ttl);
+		return tryAcquire(new Attempt(key, owner, ttl, LockRequest.UNNAMED), waitRemaining);
+	}
+
+	/**
+	 * Grants a mutex while no one else holds the key; a share while neither a mutex nor a permit
+	 * holds it and no busy mutex attempt waits for it; a permit while neither a mutex nor a share
+	 * holds it and fewer permits than the attempt's do. A busy mutex attempt that may wait records
+	 * its wait. The hint of a busy attempt is when what stands in its way ends at the latest.
+	 */
+	@Override
+	public AcquireOutcome tryAcquire(Attempt attempt, Duration waitRemaining) {
+		requirePositive(attempt.ttl());
+		String key = attempt.key();
+		String owner = attempt.owner();
 		return call(new Call(Operation.ACQUIRE, key, owner, null), (notifications) -> {
 			expireIfDue(key, notifications);
 			long now = this.clock.getAsLong();
-			Lease lease = this.leases.get(key);
-			if (lease == null) {
-				return AcquireOutcome.acquired(grant(key, owner, ttl, now));
+			Lease held = leaseOf(key, owner);
+			if (held != null) {
+				extend(key, held, now + attempt.ttl().toNanos());
+				return AcquireOutcome.acquired(held.token());
 			}
-			if (lease.owner().equals(owner)) {
-				this.leases.put(key, new Lease(owner, lease.token(), now + ttl.toNanos()));
-				return AcquireOutcome.acquired(lease.token());
+			Long blockedUntil = blockedUntil(attempt);
+			if (blockedUntil != null) {
+				if (attempt.isMutex() && !waitRemaining.isZero()) {
+					this.writerWaits.computeIfAbsent(key, (waited) -> new HashMap<>())
+						.put(owner, now + Math.min(waitRemaining.toNanos(), attempt.ttl().toNanos()));
+				}
+				return AcquireOutcome.busy(Duration.ofNanos(Math.max(1, blockedUntil - now)));
 			}
-			return AcquireOutcome.busy(Duration.ofNanos(Math.max(1, lease.expiresAt() - now)));
+			if (!attempt.isMutex()) {
+				return AcquireOutcome.acquired(grantHolder(attempt, now));
+			}
+			Map<String, Long> waits = this.writerWaits.get(key);
+			if (waits != null && waits.remove(owner) != null && waits.isEmpty()) {
+				this.writerWaits.remove(key);
+			}
+			return AcquireOutcome.acquired(grant(key, owner, attempt.ttl(), now));
 		});
+	}
+
+	/**
+	 * Until when, by the clock, what keeps {@code attempt} from the lock lasts at the latest: a
+	 * mutex, the shares or permits in its way, or the waits of busy mutex attempts; {@code null}
+	 * when nothing does.
+	 */
+	private @Nullable Long blockedUntil(Attempt attempt) {
+		Lease mutex = this.leases.get(attempt.key());
+		if (mutex != null) {
+			return mutex.expiresAt();
+		}
+		Holders held = this.holders.get(attempt.key());
+		if (attempt.mode() == LockMode.SHARED && (held == null || held.mode() == LockMode.SHARED)) {
+			return writerWaitEnd(attempt.key());
+		}
+		if (held == null || (attempt.mode() == held.mode() && held.leases().size() < attempt.permits())) {
+			return null;
+		}
+		return held.lastExpiry();
 	}
 
 	@Override
@@ -433,18 +512,31 @@ public final class InMemoryLockBackend implements LockBackend {
 		}
 		return call(new Call(Operation.RELEASE, key, owner, (next != null) ? next.owner() : null), (notifications) -> {
 			expireIfDue(key, notifications);
-			Lease lease = this.leases.get(key);
-			if (lease == null || !lease.owner().equals(owner)) {
+			Lease lease = leaseOf(key, owner);
+			if (lease == null) {
 				return ReleaseOutcome.NOT_OWNER;
 			}
 			// Tokens the machinery handed on in memory must stay below every later one.
 			this.lastTokens.merge(key, fencingToken, Math::max);
+			Holders held = this.holders.get(key);
+			if (held != null && held.leases().containsValue(lease)) {
+				endHolders(key, held, lease::equals, notifications);
+				return ReleaseOutcome.RELEASED;
+			}
 			if (next != null && this.acceptHandOffs) {
 				return ReleaseOutcome.handedOff(grant(key, next.owner(), next.ttl(), this.clock.getAsLong()));
 			}
 			endLease(key, lease, false, notifications);
 			return ReleaseOutcome.RELEASED;
 		});
+	}
+
+	/**
+	 * Yes: shares and permits, each with a lease of its own.
+	 */
+	@Override
+	public boolean supportsLockKinds() {
+		return true;
 	}
 
 	@Override
@@ -461,11 +553,12 @@ public final class InMemoryLockBackend implements LockBackend {
 	}
 
 	/**
-	 * Records the call; this backend keeps no waiter records.
+	 * Forgets the waits of the busy mutex attempts at {@code key}: this store stands for every
+	 * process, and each has at most one of them.
 	 */
 	@Override
 	public void abandon(String key) {
-		call(new Call(Operation.ABANDON, key, null, null), (notifications) -> null);
+		call(new Call(Operation.ABANDON, key, null, null), (notifications) -> this.writerWaits.remove(key));
 	}
 
 	@Override
@@ -473,17 +566,17 @@ public final class InMemoryLockBackend implements LockBackend {
 		requirePositive(ttl);
 		return call(new Call(Operation.RENEW, key, owner, null), (notifications) -> {
 			expireIfDue(key, notifications);
-			Lease lease = this.leases.get(key);
-			if (lease == null || !lease.owner().equals(owner)) {
+			Lease lease = leaseOf(key, owner);
+			if (lease == null) {
 				return false;
 			}
-			this.leases.put(key, new Lease(owner, lease.token(), this.clock.getAsLong() + ttl.toNanos()));
+			extend(key, lease, this.clock.getAsLong() + ttl.toNanos());
 			return true;
 		});
 	}
 
 	/**
-	 * Renews one by one, answering {@link RenewalOutcome#EVICTED} to the owner an operator
+	 * Renews one by one, answering {@link RenewalOutcome#EVICTED} to the owners an operator
 	 * evicted last.
 	 */
 	@Override
@@ -493,7 +586,7 @@ public final class InMemoryLockBackend implements LockBackend {
 			boolean renewed = renew(renewal.key(), renewal.owner(), renewal.ttl());
 			boolean evicted;
 			synchronized (this.monitor) {
-				evicted = renewal.owner().equals(this.evictedOwners.get(renewal.key()));
+				evicted = this.evictedOwners.getOrDefault(renewal.key(), Set.of()).contains(renewal.owner());
 			}
 			outcomes.add(renewed ? RenewalOutcome.RENEWED : evicted ? RenewalOutcome.EVICTED : RenewalOutcome.REFUSED);
 		}
@@ -501,20 +594,32 @@ public final class InMemoryLockBackend implements LockBackend {
 	}
 
 	/**
-	 * Ends the lease as an expiry would, so later tokens exceed those handed on in memory.
+	 * Ends a mutex's lease as an expiry would, so later tokens exceed those handed on in memory,
+	 * or every share or permit, naming the latest one's owner; every owner evicted renews as
+	 * {@link RenewalOutcome#EVICTED}.
 	 */
 	@Override
 	public @Nullable ForcedRelease forceRelease(String key) {
 		return call(new Call(Operation.FORCE_RELEASE, key, null, null), (notifications) -> {
 			expireIfDue(key, notifications);
+			long now = this.clock.getAsLong();
 			Lease lease = this.leases.get(key);
-			if (lease == null) {
+			if (lease != null) {
+				this.evictedOwners.put(key, Set.of(lease.owner()));
+				endLease(key, lease, true, notifications);
+				return new ForcedRelease(new HeldLock(key, null, null, lease.token(),
+						Duration.ofNanos(lease.expiresAt() - now), HeldLock.EXCLUSIVE, 0), lease.owner());
+			}
+			Holders held = this.holders.get(key);
+			if (held == null) {
 				return null;
 			}
-			this.evictedOwners.put(key, lease.owner());
-			endLease(key, lease, true, notifications);
-			return new ForcedRelease(new HeldLock(key, null, null, lease.token(),
-					Duration.ofNanos(lease.expiresAt() - this.clock.getAsLong()), HeldLock.EXCLUSIVE, 0), lease.owner());
+			this.evictedOwners.put(key, Set.copyOf(held.leases().keySet()));
+			Lease latest = held.latest();
+			HeldLock evicted = new HeldLock(key, null, null, latest.token(), Duration.ofNanos(held.lastExpiry() - now),
+					(held.mode() == LockMode.SHARED) ? HeldLock.SHARED : HeldLock.PERMITS, 0, held.leases().size());
+			endHolders(key, held, (ended) -> true, notifications);
+			return new ForcedRelease(evicted, latest.owner());
 		});
 	}
 
@@ -620,21 +725,104 @@ public final class InMemoryLockBackend implements LockBackend {
 	}
 
 	private long grant(String key, String owner, Duration ttl, long now) {
-		long token = this.lastTokens.getOrDefault(key, 0L) + 1;
-		this.lastTokens.put(key, token);
+		long token = nextToken(key);
 		this.leases.put(key, new Lease(owner, token, now + ttl.toNanos()));
 		return token;
 	}
 
+	private long grantHolder(Attempt attempt, long now) {
+		long token = nextToken(attempt.key());
+		this.holders.computeIfAbsent(attempt.key(), (key) -> new Holders(attempt.mode(), new HashMap<>()))
+			.leases()
+			.put(attempt.owner(), new Lease(attempt.owner(), token, now + attempt.ttl().toNanos()));
+		return token;
+	}
+
+	private long nextToken(String key) {
+		long token = this.lastTokens.getOrDefault(key, 0L) + 1;
+		this.lastTokens.put(key, token);
+		return token;
+	}
+
+	/**
+	 * The lease {@code owner} holds on {@code key}, as a mutex, a share or a permit.
+	 */
+	private @Nullable Lease leaseOf(String key, String owner) {
+		Lease mutex = this.leases.get(key);
+		if (mutex != null && mutex.owner().equals(owner)) {
+			return mutex;
+		}
+		Holders held = this.holders.get(key);
+		return (held != null) ? held.leases().get(owner) : null;
+	}
+
+	/**
+	 * Moves the expiry of a lease {@link #leaseOf} found.
+	 */
+	private void extend(String key, Lease lease, long expiresAt) {
+		Lease extended = new Lease(lease.owner(), lease.token(), expiresAt);
+		if (!this.leases.replace(key, lease, extended)) {
+			Objects.requireNonNull(this.holders.get(key)).leases().put(lease.owner(), extended);
+		}
+	}
+
 	private @Nullable Lease liveLease(String key) {
 		Lease lease = this.leases.get(key);
-		return (lease != null && this.clock.getAsLong() - lease.expiresAt() < 0) ? lease : null;
+		return (lease != null && live(lease)) ? lease : null;
+	}
+
+	private boolean heldNow(String key) {
+		Holders held = this.holders.get(key);
+		return liveLease(key) != null || (held != null && held.leases().values().stream().anyMatch(this::live));
+	}
+
+	private boolean live(Lease lease) {
+		return !ended(lease);
+	}
+
+	private boolean ended(Lease lease) {
+		return this.clock.getAsLong() - lease.expiresAt() >= 0;
+	}
+
+	/**
+	 * When the last wait of a busy mutex attempt at {@code key} ends, forgetting those that ended.
+	 * @return the clock time, or {@code null} when no such attempt waits
+	 */
+	private @Nullable Long writerWaitEnd(String key) {
+		Map<String, Long> waits = this.writerWaits.get(key);
+		if (waits == null) {
+			return null;
+		}
+		long now = this.clock.getAsLong();
+		waits.values().removeIf((end) -> now - end >= 0);
+		if (waits.isEmpty()) {
+			this.writerWaits.remove(key);
+			return null;
+		}
+		return Collections.max(waits.values());
 	}
 
 	private void expireIfDue(String key, List<Runnable> notifications) {
 		Lease lease = this.leases.get(key);
 		if (lease != null && liveLease(key) == null) {
 			endLease(key, lease, true, notifications);
+		}
+		Holders held = this.holders.get(key);
+		if (held != null) {
+			endHolders(key, held, this::ended, notifications);
+		}
+	}
+
+	/**
+	 * Ends the shares or permits of {@code held} that {@code ending} picks, telling the key's
+	 * watchers when there were any.
+	 */
+	private void endHolders(String key, Holders held, Predicate<Lease> ending, List<Runnable> notifications) {
+		if (held.leases().values().removeIf(ending)) {
+			if (held.leases().isEmpty()) {
+				this.holders.remove(key);
+			}
+			notifyWatchers(key, notifications);
 		}
 	}
 
@@ -644,6 +832,10 @@ public final class InMemoryLockBackend implements LockBackend {
 			// The machinery may have handed an unreleased lease on in memory up to this many times.
 			this.lastTokens.merge(key, lease.token() + LockSettings.MAX_LOCAL_HAND_OFFS, Math::max);
 		}
+		notifyWatchers(key, notifications);
+	}
+
+	private void notifyWatchers(String key, List<Runnable> notifications) {
 		for (Watch watch : this.watches) {
 			if (watch.key.equals(key)) {
 				notifications.add(watch.onRelease);
@@ -789,6 +981,21 @@ public final class InMemoryLockBackend implements LockBackend {
 	}
 
 	private record Lease(String owner, long token, long expiresAt) {
+	}
+
+	/**
+	 * The shares, or the permits, held on one key, by owner; never empty while kept.
+	 */
+	private record Holders(LockMode mode, Map<String, Lease> leases) {
+
+		long lastExpiry() {
+			return this.leases.values().stream().mapToLong(Lease::expiresAt).max().orElseThrow();
+		}
+
+		Lease latest() {
+			return this.leases.values().stream().max(Comparator.comparingLong(Lease::token)).orElseThrow();
+		}
+
 	}
 
 	private record Fault(RuntimeException failure, boolean applied) {

@@ -68,6 +68,7 @@ class InMemoryLockBackendContractTests {
 		@Override
 		protected void assertNoResidue() {
 			assertThat(this.store.keys()).as("held keys").isEmpty();
+			assertThat(this.store.waitedKeys()).as("keys busy mutex attempts wait for").isEmpty();
 			assertThat(this.store.openWatches()).as("open watches").isZero();
 		}
 

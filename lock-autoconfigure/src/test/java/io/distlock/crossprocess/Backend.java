@@ -56,4 +56,16 @@ public enum Backend {
 		return (this == REDIS) ? ttl : SESSION_TIMEOUT;
 	}
 
+	/**
+	 * How long a crashed holder's lock at least outlives it, given that it renewed its lease (on
+	 * ZooKeeper: its client pinged the session) no longer than a third of {@link #freedAfter}
+	 * before it died.
+	 * @param ttl the holder's lease
+	 * @return two thirds of {@link #freedAfter(Duration)}
+	 */
+	public Duration freedNoSoonerThan(Duration ttl) {
+		Duration freedAfter = freedAfter(ttl);
+		return freedAfter.minus(freedAfter.dividedBy(3));
+	}
+
 }

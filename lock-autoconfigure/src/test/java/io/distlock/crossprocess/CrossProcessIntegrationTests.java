@@ -36,12 +36,8 @@ class CrossProcessIntegrationTests {
 	@RegisterExtension
 	static final ZooKeeperServerExtension zookeeper = new ZooKeeperServerExtension();
 
-	private static JavaProcess worker(Backend backend, String mode, String key, String... more) {
-		List<String> args = new ArrayList<>(List.of(mode, backend.target(redis, zookeeper).spec(),
-				redis.witness().host(), Integer.toString(redis.witness().port()), key));
-		args.addAll(List.of(more));
-		return JavaProcess.start(LockWorker.class, List.of("-Xmx128m", "-XX:+UseSerialGC"), args.toArray(new String[0]));
-	}
+	@RegisterExtension
+	final LockWorkers workers = new LockWorkers(redis, zookeeper);
 
 	private static LockTarget.Opened manager(Backend backend) {
 		return backend.target(redis, zookeeper).open();
@@ -53,11 +49,11 @@ class CrossProcessIntegrationTests {
 		int processes = 3;
 		int threads = 8;
 		int iterations = 150;
-		List<JavaProcess> workers = new ArrayList<>();
+		List<JavaProcess> started = new ArrayList<>();
 		for (int i = 0; i < processes; i++) {
-			workers.add(worker(backend, "contend", "account", Integer.toString(threads), Integer.toString(iterations)));
+			started.add(this.workers.start(backend, "contend", "account", threads, iterations));
 		}
-		for (JavaProcess process : workers) {
+		for (JavaProcess process : started) {
 			assertThat(process.waitFor(Duration.ofMinutes(3))).as(process.output()).isZero();
 			assertThat(process.output()).contains("DONE");
 			assertThat(peakLibraryThreads(process.output())).as("library threads of a worker at most")
@@ -77,11 +73,11 @@ class CrossProcessIntegrationTests {
 		int processes = 3;
 		int threads = 4;
 		int iterations = 60;
-		List<JavaProcess> workers = new ArrayList<>();
+		List<JavaProcess> started = new ArrayList<>();
 		for (int i = 0; i < processes; i++) {
-			workers.add(worker(backend, "transfer", "account:", Integer.toString(threads), Integer.toString(iterations)));
+			started.add(this.workers.start(backend, "transfer", "account:", threads, iterations));
 		}
-		for (JavaProcess process : workers) {
+		for (JavaProcess process : started) {
 			assertThat(process.waitFor(Duration.ofMinutes(3))).as(process.output()).isZero();
 			assertThat(process.output()).as("transfers not acquired within their bound").contains("NOT_ACQUIRED 0");
 		}
@@ -101,7 +97,7 @@ class CrossProcessIntegrationTests {
 	@EnumSource
 	void killedHolderOfFiveKeysFreesThemAllWithinItsTtlOrSession(Backend backend) throws Exception {
 		Duration ttl = Duration.ofSeconds(2);
-		JavaProcess holder = worker(backend, "holdAll", "five:", Long.toString(ttl.toMillis()), "5");
+		JavaProcess holder = this.workers.start(backend, "holdAll", "five:", ttl.toMillis(), 5);
 		assertThat(holder.awaitLine((line) -> line.startsWith("HELD") || line.startsWith("NOT_HELD"), STARTUP))
 			.isEqualTo("HELD");
 		try (LockTarget.Opened manager = manager(backend)) {
@@ -123,7 +119,7 @@ class CrossProcessIntegrationTests {
 	@EnumSource
 	void killedHolderFreesTheLockWithinItsTtlOrSession(Backend backend) throws Exception {
 		Duration ttl = Duration.ofSeconds(2);
-		JavaProcess holder = worker(backend, "hold", "crash", Long.toString(ttl.toMillis()));
+		JavaProcess holder = this.workers.start(backend, "hold", "crash", ttl.toMillis());
 		holder.awaitLine((line) -> line.startsWith("HELD"), STARTUP);
 		try (LockTarget.Opened manager = manager(backend)) {
 			holder.kill();
@@ -140,7 +136,7 @@ class CrossProcessIntegrationTests {
 	@EnumSource
 	void pausedHolderLearnsItLostTheLockAndItsFencedWriteIsRefused(Backend backend) throws Exception {
 		Duration ttl = Duration.ofSeconds(1);
-		JavaProcess holder = worker(backend, "hold", "paused", Long.toString(ttl.toMillis()));
+		JavaProcess holder = this.workers.start(backend, "hold", "paused", ttl.toMillis());
 		String held = holder.awaitLine((line) -> line.startsWith("HELD"), STARTUP);
 		long staleToken = Long.parseLong(held.substring("HELD ".length()));
 		// Past its lease on Redis; past its session, which the server then expires, on ZooKeeper.

@@ -18,9 +18,10 @@ import io.distlock.redis.Witness;
  * <li>{@code contend target witnessHost witnessPort key threads iterations}: every thread takes the
  * lock {@code iterations} times and records each critical section with the {@link Witness}; prints
  * {@code LIBRARY_THREADS <peak>}, the most {@link LibraryThreads} seen meanwhile, then {@code DONE}.</li>
- * <li>{@code hold target witnessHost witnessPort key ttlMillis}: takes the lock with renewal, prints
- * {@code HELD <token>}, then waits; if the lease is ever lost it prints {@code LOST}, tries a fenced
- * write with its token and prints {@code FENCED <accepted>}.</li>
+ * <li>{@code hold target witnessHost witnessPort key ttlMillis [kind]}: takes the lock with renewal,
+ * as a {@link LockKind} (a mutex when left out), prints {@code HELD <token>}, then waits; if the
+ * lease is ever lost it prints {@code LOST}, tries a fenced write with its token and prints
+ * {@code FENCED <accepted>}.</li>
  * <li>{@code transfer target witnessHost witnessPort prefix threads iterations}: every thread makes
  * {@code iterations} transfers between two random accounts of {@value #ACCOUNTS}, locking both
  * with {@code lockAll} in the order the transfer names them; each records its section and adds one
@@ -28,12 +29,19 @@ import io.distlock.redis.Witness;
  * {@code DONE}.</li>
  * <li>{@code holdAll target witnessHost witnessPort prefix ttlMillis count}: takes {@code count}
  * keys with {@code lockAll} and renewal, prints {@code HELD}, then waits to be killed.</li>
+ * <li>{@code kinds target witnessHost witnessPort key threads iterations kind writeEvery}: every
+ * thread takes the lock {@code iterations} times as the {@link LockKind} {@code kind}, except that
+ * thread 0 takes it as a mutex every {@code writeEvery}-th time (never when 0); each section is
+ * entered with the {@link Witness} by its mode and permits, lasts {@value #KIND_SECTION_MILLIS}ms,
+ * makes the lossy increment when a mutex, and is left.</li>
  * </ul>
  * The {@code target} is a {@link LockTarget}.
  */
 public final class LockWorker {
 
 	static final int ACCOUNTS = 10;
+
+	static final long KIND_SECTION_MILLIS = 5;
 
 	private LockWorker() {
 	}
@@ -47,11 +55,14 @@ public final class LockWorker {
 				case "contend" -> contend(manager.locks(), witnessHost, witnessPort, key, Integer.parseInt(args[5]),
 						Integer.parseInt(args[6]));
 				case "hold" -> hold(manager.locks(), witnessHost, witnessPort, key,
-						Duration.ofMillis(Long.parseLong(args[5])));
+						Duration.ofMillis(Long.parseLong(args[5])),
+						(args.length > 6) ? LockKind.parse(args[6]) : LockKind.MUTEX);
 				case "transfer" -> transfer(manager.locks(), witnessHost, witnessPort, key, Integer.parseInt(args[5]),
 						Integer.parseInt(args[6]));
 				case "holdAll" -> holdAll(manager.locks(), key, Duration.ofMillis(Long.parseLong(args[5])),
 						Integer.parseInt(args[6]));
+				case "kinds" -> kinds(manager.locks(), witnessHost, witnessPort, key, Integer.parseInt(args[5]),
+						Integer.parseInt(args[6]), LockKind.parse(args[7]), Integer.parseInt(args[8]));
 				default -> throw new IllegalArgumentException("Unknown mode " + args[0]);
 			}
 		}
@@ -64,7 +75,7 @@ public final class LockWorker {
 			int iterations) throws InterruptedException {
 		LockRequest request = LockRequest.of(key, Duration.ofSeconds(10)).withWaitTime(Duration.ofSeconds(60));
 		LibraryThreads library = LibraryThreads.sample();
-		inThreads(threads, host, witnessPort, (witness) -> {
+		inThreads(threads, host, witnessPort, (thread, witness) -> {
 			for (int i = 0; i < iterations; i++) {
 				try (LockHandle handle = locks.acquire(request)) {
 					witness.enter();
@@ -77,9 +88,9 @@ public final class LockWorker {
 		System.out.println("LIBRARY_THREADS " + library.peak());
 	}
 
-	private static void hold(LockManager locks, String host, int witnessPort, String key, Duration ttl)
-			throws InterruptedException {
-		LockHandle handle = locks.acquire(LockRequest.of(key, ttl));
+	private static void hold(LockManager locks, String host, int witnessPort, String key, Duration ttl,
+			LockKind kind) throws InterruptedException {
+		LockHandle handle = locks.acquire(kind.of(LockRequest.of(key, ttl)));
 		System.out.println("HELD " + handle.fencingToken());
 		System.out.flush();
 		while (handle.isHeld()) {
@@ -95,7 +106,7 @@ public final class LockWorker {
 	private static void transfer(LockManager locks, String host, int witnessPort, String prefix, int threads,
 			int iterations) throws InterruptedException {
 		AtomicInteger notAcquired = new AtomicInteger();
-		inThreads(threads, host, witnessPort, (witness) -> {
+		inThreads(threads, host, witnessPort, (thread, witness) -> {
 			ThreadLocalRandom random = ThreadLocalRandom.current();
 			for (int i = 0; i < iterations; i++) {
 				int from = random.nextInt(ACCOUNTS);
@@ -118,17 +129,36 @@ public final class LockWorker {
 		System.out.println("NOT_ACQUIRED " + notAcquired.get());
 	}
 
+	private static void kinds(LockManager locks, String host, int witnessPort, String key, int threads,
+			int iterations, LockKind kind, int writeEvery) throws InterruptedException {
+		LockRequest request = LockRequest.of(key, Duration.ofSeconds(10)).withWaitTime(Duration.ofSeconds(60));
+		inThreads(threads, host, witnessPort, (thread, witness) -> {
+			for (int i = 0; i < iterations; i++) {
+				LockKind taken = (thread == 0 && writeEvery > 0 && i % writeEvery == 0) ? LockKind.MUTEX : kind;
+				try (LockHandle handle = locks.acquire(taken.of(request))) {
+					witness.enter(key, taken.mode(), taken.permits());
+					Thread.sleep(KIND_SECTION_MILLIS);
+					if (taken.isMutex()) {
+						witness.increment(key, 1);
+					}
+					witness.exit(key, taken.mode());
+				}
+			}
+		});
+	}
+
 	/**
-	 * Runs {@code task} on {@code threads} new threads, each with its own witness connection, and
-	 * waits for all of them.
+	 * Runs {@code task} on {@code threads} new threads, numbered from 0, each with its own witness
+	 * connection, and waits for all of them.
 	 */
 	private static void inThreads(int threads, String host, int witnessPort, WitnessedTask task)
 			throws InterruptedException {
 		List<Thread> workers = new ArrayList<>();
 		for (int t = 0; t < threads; t++) {
+			int thread = t;
 			Thread worker = new Thread(() -> {
 				try (Witness witness = new Witness(host, witnessPort)) {
-					task.run(witness);
+					task.run(thread, witness);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -146,7 +176,7 @@ public final class LockWorker {
 	@FunctionalInterface
 	private interface WitnessedTask {
 
-		void run(Witness witness) throws InterruptedException;
+		void run(int thread, Witness witness) throws InterruptedException;
 
 	}
 

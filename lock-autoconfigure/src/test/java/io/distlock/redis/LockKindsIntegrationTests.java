@@ -19,6 +19,7 @@ import io.distlock.core.LockHandle;
 import io.distlock.core.LockMode;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockResult;
+import io.distlock.core.LockSettings;
 import io.distlock.core.LockStatus;
 import io.distlock.testsupport.RedisExtension;
 
@@ -143,6 +144,28 @@ class LockKindsIntegrationTests {
 			}
 			readers.shutdown();
 		}
+	}
+
+	@Test
+	void theLastShareReleasedWakesAMutexWaitingInTheSameProcessAtOnce() throws Exception {
+		// Retries 5 s apart: a grant within a second can only come from the release's notification.
+		RedisLockManager process = this.fixture.manager(
+				LockSettings.DEFAULTS.withRetryIntervals(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+		LockHandle share = process.acquire(request("own-share").withMode(LockMode.SHARED));
+		LockHandle writer = process.lock(request("own-share"));
+		Thread.sleep(200);
+		assertThat(writer.isHeld()).isFalse();
+		LockHandle reader = this.fixture.manager().lock(request("own-share").withMode(LockMode.SHARED));
+		Thread.sleep(200);
+		assertThat(reader.isHeld()).as("a new share waits behind the waiting mutex").isFalse();
+		long released = System.nanoTime();
+		share.unlock();
+		assertThat(writer.result().get(5, TimeUnit.SECONDS).acquired()).isTrue();
+		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released)).isLessThan(1000);
+		assertThat(reader.isHeld()).as("still behind the mutex while it holds").isFalse();
+		writer.unlock();
+		assertThat(reader.await().acquired()).isTrue();
+		reader.unlock();
 	}
 
 	@Test

@@ -5,12 +5,18 @@ import java.util.List;
 
 import redis.clients.jedis.Jedis;
 
+import io.distlock.core.LockMode;
+
 /**
  * An independent record of critical sections, kept in a Redis server the locks do not use:
  * entries and exits count occupancy (a count above one is an overlap), a deliberately
  * non-atomic read-modify-write counter loses increments when sections overlap, a fenced write
  * accepts only tokens higher than every token seen, and each section can be logged with its
  * {@link System#nanoTime() monotonic} start and end for an offline check ({@link SectionLog}).
+ * Sections of a shared lock or of permits are entered and left by {@link LockMode}: each mode
+ * has its own occupancy, its most at once and its count of sections completed, and every entry
+ * checks, atomically in the witness's Redis, that no holder of the other mode is inside and no
+ * more exclusive holders than the permits.
  * On Linux {@code nanoTime} reads {@code CLOCK_MONOTONIC}, one clock for every process of the
  * machine, so sections of different worker JVMs compare.
  * <p>
@@ -27,6 +33,31 @@ public final class Witness implements AutoCloseable {
 			end
 			redis.call('INCR', KEYS[2])
 			return 0
+			""";
+
+	private static final String ENTER_KIND = """
+			local inside = redis.call('INCR', KEYS[1])
+			if inside > tonumber(redis.call('GET', KEYS[3]) or '0') then
+			  redis.call('SET', KEYS[3], inside)
+			end
+			local violated = 0
+			if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
+			  redis.call('INCR', KEYS[4])
+			  violated = 1
+			end
+			if tonumber(ARGV[1]) > 0 and inside > tonumber(ARGV[1]) then
+			  redis.call('INCR', KEYS[5])
+			  violated = 1
+			end
+			if violated == 1 then
+			  redis.call('INCR', KEYS[6])
+			end
+			return violated
+			""";
+
+	private static final String EXIT_KIND = """
+			redis.call('DECR', KEYS[1])
+			redis.call('INCR', KEYS[2])
 			""";
 
 	private final Jedis jedis;
@@ -73,6 +104,57 @@ public final class Witness implements AutoCloseable {
 
 	public void exit(String lock) {
 		this.jedis.decr(key(lock, "occupancy"));
+	}
+
+	/**
+	 * Records an entry into a section of {@code lock} held in {@code mode}, counting a violation
+	 * (also under {@code overlaps} of the namespace) under {@code beside-other:<lock>} when a
+	 * holder of the other mode is inside, and under {@code beyond-permits:<lock>} when an
+	 * exclusive holder makes more than {@code permits} of them inside.
+	 * @param lock the lock's name
+	 * @param mode how the section holds the lock
+	 * @param permits how many exclusive holders may be inside at once; ignored when shared
+	 * @return whether the entry was a violation
+	 */
+	public boolean enter(String lock, LockMode mode, int permits) {
+		LockMode other = (mode == LockMode.SHARED) ? LockMode.EXCLUSIVE : LockMode.SHARED;
+		List<String> keys = List.of(key(lock, "occupancy-" + mode.tagValue()), key(lock, "occupancy-" + other.tagValue()),
+				key(lock, "most-" + mode.tagValue()), key(lock, "beside-other"), key(lock, "beyond-permits"),
+				this.namespace + "overlaps");
+		int limit = (mode == LockMode.SHARED) ? 0 : permits;
+		return (Long) this.jedis.eval(ENTER_KIND, keys, List.of(Integer.toString(limit))) == 1;
+	}
+
+	/**
+	 * Records the end of a section of {@code lock} held in {@code mode}, entered with
+	 * {@link #enter(String, LockMode, int)}.
+	 * @param lock the lock's name
+	 * @param mode how the section held the lock
+	 */
+	public void exit(String lock, LockMode mode) {
+		this.jedis.eval(EXIT_KIND,
+				List.of(key(lock, "occupancy-" + mode.tagValue()), key(lock, "completed-" + mode.tagValue())),
+				List.of());
+	}
+
+	/**
+	 * The most sections of {@code lock} held in {@code mode} that were inside at once.
+	 * @param lock the lock's name
+	 * @param mode how they held the lock
+	 * @return the peak, 0 if none entered
+	 */
+	public long mostInside(String lock, LockMode mode) {
+		return count(lock, "most-" + mode.tagValue());
+	}
+
+	/**
+	 * How many sections of {@code lock} held in {@code mode} were left.
+	 * @param lock the lock's name
+	 * @param mode how they held the lock
+	 * @return the count
+	 */
+	public long completed(String lock, LockMode mode) {
+		return count(lock, "completed-" + mode.tagValue());
 	}
 
 	public void increment(long pauseMillis) throws InterruptedException {

@@ -1,6 +1,7 @@
 package io.distlock.core.spi;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -10,17 +11,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.distlock.core.HeldLock;
+import io.distlock.core.LockMode;
+import io.distlock.core.LockRequest;
+import io.distlock.core.spi.LockBackend.Attempt;
 import io.distlock.core.spi.LockBackend.HandOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Tests for the contract of {@link LockBackend}, run against each backend by a subclass that
  * says how to make a backend (one per simulated process, all on the same store), how time passes
- * for the store and what residue means there. A lock taken by one process is contended by
- * another, as the machinery guarantees one contender per key and process.
+ * for the store and what residue means there. A mutex taken by one process is contended by
+ * another, as the machinery guarantees one contender per key and process; shares and permits,
+ * which the machinery attempts one request at a time, may also be contended within a process.
+ * The tests of lock kinds run only on backends that {@link LockBackend#supportsLockKinds()
+ * support them}.
  */
 public abstract class LockBackendContractTests {
 
@@ -30,6 +40,9 @@ public abstract class LockBackendContractTests {
 
 	/** A lease short enough to let run out, long enough to outlast a slow call. */
 	private static final Duration SHORT_TTL = Duration.ofSeconds(1);
+
+	/** The wait of a busy mutex attempt that the test lets pass. */
+	private static final Duration SHORT_WAIT = Duration.ofMillis(300);
 
 	private static final String KEY = "contract:key";
 
@@ -240,10 +253,20 @@ public abstract class LockBackendContractTests {
 
 	@Test
 	void anUnrenewedLockEndsWithItsTtlExactlyWhenTheBackendSaysItExpiresLocks() throws Exception {
-		LockBackend holder = process();
+		assertEndsWithItsTtlExactlyWhenTheBackendSaysItExpiresLocks(process(), Kind.MUTEX);
+	}
+
+	/**
+	 * Takes {@link #KEY} as {@code kind} with {@link #SHORT_TTL} in {@code holder}, lets the ttl
+	 * pass unrenewed and asserts that the lock ended exactly when the backend
+	 * {@link LockBackend#expiresLocks() expires locks}: a mutex is then granted to another process,
+	 * else it is still busy.
+	 */
+	private void assertEndsWithItsTtlExactlyWhenTheBackendSaysItExpiresLocks(LockBackend holder, Kind kind)
+			throws Exception {
 		LockBackend other = process();
 		String owner = owner();
-		long token = acquire(holder, owner, SHORT_TTL);
+		long token = take(holder, kind.of(owner, SHORT_TTL)).token();
 		AcquireOutcome busy = other.tryAcquire(KEY, owner(), TTL, WAIT);
 		assertThat(busy.acquired()).isFalse();
 		assertThat(busy.retryAfter()).isLessThanOrEqualTo(SHORT_TTL);
@@ -365,6 +388,184 @@ public abstract class LockBackendContractTests {
 		assertNoResidue();
 	}
 
+	@Test
+	void sharesOfDifferentOwnersAreAllGranted() throws Exception {
+		LockBackend first = kindsProcess();
+		LockBackend second = process();
+		List.of(take(first, share()), take(second, share()), take(first, share())).forEach(Held::release);
+		assertNoResidue();
+	}
+
+	@Test
+	void aMutexIsBusyWhileAnyShareIsHeldAndGrantedOnceEveryShareIsReleased() throws Exception {
+		LockBackend readers = kindsProcess();
+		LockBackend writer = process();
+		Held first = take(readers, share());
+		Held second = take(process(), share());
+		Attempt mutex = mutex();
+		assertTaken(writer, mutex);
+		first.release();
+		assertTaken(writer, mutex);
+		second.release();
+		take(writer, mutex).release();
+		assertNoResidue();
+	}
+
+	@Test
+	void aShareIsBusyWhileAMutexIsHeld() throws Exception {
+		LockBackend writer = kindsProcess();
+		LockBackend reader = process();
+		Held exclusive = take(writer, mutex());
+		Attempt share = share();
+		assertThat(assertTaken(reader, share).retryAfter()).isLessThanOrEqualTo(TTL);
+		exclusive.release();
+		take(reader, share).release();
+		assertNoResidue();
+	}
+
+	@Test
+	void aWaitingMutexMakesNewSharesBusyUntilItIsServed() throws Exception {
+		LockBackend readers = kindsProcess();
+		LockBackend writer = process();
+		Held first = take(readers, share());
+		Attempt mutex = mutex();
+		assertTaken(writer, mutex);
+		Attempt later = share();
+		assertTaken(readers, later);
+		assertTaken(process(), share());
+		first.release();
+		Held exclusive = take(writer, mutex);
+		assertThat(exclusive.token()).as("the served mutex's token").isGreaterThan(first.token());
+		assertTaken(readers, later);
+		exclusive.release();
+		take(readers, later).release();
+		assertNoResidue();
+	}
+
+	@Test
+	void aWaitingMutexHoldsOffNewSharesOnlyUntilItsWaitPasses() throws Exception {
+		LockBackend readers = kindsProcess();
+		LockBackend writer = process();
+		Held first = take(readers, share());
+		assertThat(writer.tryAcquire(mutex(), SHORT_WAIT).acquired()).isFalse();
+		Attempt later = share();
+		assertTaken(readers, later);
+		if (writer.expiresLocks()) {
+			passTime(SHORT_WAIT.multipliedBy(2));
+		}
+		else {
+			// A wait the backend does not end by itself ends when the machinery withdraws it, at its bound.
+			writer.abandon(KEY);
+		}
+		Held second = take(readers, later);
+		first.release();
+		second.release();
+		assertNoResidue();
+	}
+
+	@Test
+	void threePermitsAreGrantedToThreeOwnersAndAFourthOnceOneIsReleased() throws Exception {
+		LockBackend first = kindsProcess();
+		LockBackend second = process();
+		Held leaving = take(second, permit());
+		List<Held> staying = List.of(take(first, permit()), take(first, permit()));
+		Attempt fourth = permit();
+		assertTaken(second, fourth);
+		leaving.release();
+		take(second, fourth).release();
+		staying.forEach(Held::release);
+		assertNoResidue();
+	}
+
+	@Test
+	void tokensStrictlyIncreaseAcrossEveryKindSoAMutexTokenExceedsEveryEarlierOne() throws Exception {
+		LockBackend[] processes = { kindsProcess(), process() };
+		List<List<Kind>> rounds = List.of(List.of(Kind.SHARE, Kind.SHARE, Kind.SHARE), List.of(Kind.MUTEX),
+				List.of(Kind.PERMIT, Kind.PERMIT), List.of(Kind.SHARE), List.of(Kind.PERMIT), List.of(Kind.MUTEX));
+		long previous = 0;
+		int taken = 0;
+		for (List<Kind> round : rounds) {
+			List<Held> together = new ArrayList<>();
+			for (Kind kind : round) {
+				Held held = take(processes[taken++ % 2], attempt(kind));
+				assertThat(held.token()).as("token %d, of a %s", taken, kind).isGreaterThan(previous);
+				previous = held.token();
+				together.add(held);
+			}
+			together.forEach(Held::release);
+		}
+		assertNoResidue();
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Kind.class, names = { "SHARE", "PERMIT" })
+	void releaseOfAShareOrPermitByAnOwnerThatDoesNotHoldItChangesNothing(Kind kind) throws Exception {
+		LockBackend holder = kindsProcess();
+		LockBackend other = process();
+		Held held = take(holder, attempt(kind));
+		assertThat(other.release(KEY, owner(), held.token(), null)).isEqualTo(ReleaseOutcome.NOT_OWNER);
+		assertThat(holder.release(KEY, owner(), held.token(), null)).as("same process, other owner")
+			.isEqualTo(ReleaseOutcome.NOT_OWNER);
+		assertBusy(other);
+		assertThat(holder.renew(KEY, held.owner(), TTL)).isTrue();
+		held.release();
+		assertThat(holder.release(KEY, held.owner(), held.token(), null)).as("a second release")
+			.isEqualTo(ReleaseOutcome.NOT_OWNER);
+		assertNoResidue();
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Kind.class, names = { "SHARE", "PERMIT" })
+	void renewalOfAShareOrPermitIsOwnerChecked(Kind kind) throws Exception {
+		LockBackend holder = kindsProcess();
+		LockBackend other = process();
+		Held held = take(holder, attempt(kind));
+		Held beside = take(other, attempt(kind));
+		assertThat(holder.renewAll(List.of(new LockBackend.Renewal(KEY, held.owner(), TTL),
+				new LockBackend.Renewal(KEY, owner(), TTL))))
+			.containsExactly(RenewalOutcome.RENEWED, RenewalOutcome.REFUSED);
+		assertThat(other.renew(KEY, owner(), TTL)).as("a stranger beside another holder").isFalse();
+		assertThat(other.renew(KEY, beside.owner(), TTL)).isTrue();
+		held.release();
+		beside.release();
+		assertThat(holder.renew(KEY, held.owner(), TTL)).as("after release").isFalse();
+		assertNoResidue();
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Kind.class, names = { "SHARE", "PERMIT" })
+	void anUnrenewedShareOrPermitEndsWithItsTtlExactlyWhenTheBackendSaysItExpiresLocks(Kind kind)
+			throws Exception {
+		assertEndsWithItsTtlExactlyWhenTheBackendSaysItExpiresLocks(kindsProcess(), kind);
+	}
+
+	@Test
+	void aForcedReleaseFreesEveryShareAndEachEvictedOwnerLearnsItAtItsRenewal() throws Exception {
+		LockBackend readers = kindsProcess();
+		LockBackend operator = process();
+		List<Held> shares = List.of(take(readers, share()), take(operator, share()));
+		long latest = shares.get(1).token();
+		Attempt mutex = mutex();
+		assertTaken(operator, mutex);
+		LockBackend.ForcedRelease evicted = notifiedAfter(operator, () -> operator.forceRelease(KEY));
+		assertThat(evicted).isNotNull();
+		assertThat(evicted.owner()).isIn(shares.stream().map(Held::owner).toList());
+		assertThat(evicted.lock().mode()).isEqualTo(HeldLock.SHARED);
+		assertThat(evicted.lock().holders()).isEqualTo(2);
+		assertThat(evicted.lock().fencingToken()).as("the latest token").isEqualTo(latest);
+		Held next = take(operator, mutex);
+		assertThat(next.token()).as("the mutex's token, free at once").isGreaterThan(latest);
+		for (Held share : shares) {
+			assertThat(share.process().renewAll(List.of(new LockBackend.Renewal(KEY, share.owner(), TTL))))
+				.singleElement()
+				.isIn(RenewalOutcome.EVICTED, RenewalOutcome.REFUSED);
+			assertThat(share.process().release(KEY, share.owner(), share.token(), null)).as("an evicted release")
+				.isEqualTo(ReleaseOutcome.NOT_OWNER);
+		}
+		next.release();
+		assertNoResidue();
+	}
+
 	/**
 	 * Runs {@code release} while {@code watching} watches {@link #KEY}, and asserts the watch runs
 	 * after it within 10 s (a watch may also run when it becomes ready or reconnects: only a run
@@ -415,6 +616,98 @@ public abstract class LockBackendContractTests {
 	private void assertBusy(LockBackend process) {
 		assertThat(process.tryAcquire(KEY, owner(), TTL, WAIT).acquired()).as("taken for another owner").isFalse();
 		process.abandon(KEY);
+	}
+
+	/**
+	 * A {@link #process()} of a backend that takes every kind of lock; the test is skipped on
+	 * others.
+	 */
+	private LockBackend kindsProcess() {
+		LockBackend backend = process();
+		assumeTrue(backend.supportsLockKinds(), () -> backend.getClass().getSimpleName() + " has mutexes only");
+		return backend;
+	}
+
+	/**
+	 * An attempt at {@link #KEY} of a new owner, as {@code kind}, with the lease {@link #TTL}.
+	 */
+	private Attempt attempt(Kind kind) {
+		return kind.of(owner(), TTL);
+	}
+
+	private Attempt mutex() {
+		return attempt(Kind.MUTEX);
+	}
+
+	private Attempt share() {
+		return attempt(Kind.SHARE);
+	}
+
+	private Attempt permit() {
+		return attempt(Kind.PERMIT);
+	}
+
+	/**
+	 * Takes {@link #KEY} by {@code attempt} in {@code process}, asserting it is granted.
+	 */
+	private static Held take(LockBackend process, Attempt attempt) {
+		AcquireOutcome outcome = process.tryAcquire(attempt, WAIT);
+		assertThat(outcome.acquired()).as("%s granted", attempt).isTrue();
+		return new Held(process, attempt.owner(), outcome.fencingToken());
+	}
+
+	/**
+	 * Asserts that {@code attempt} finds {@link #KEY} taken, leaving the wait a busy mutex attempt
+	 * records, as the machinery does until the wait ends.
+	 */
+	private static AcquireOutcome assertTaken(LockBackend process, Attempt attempt) {
+		AcquireOutcome outcome = process.tryAcquire(attempt, WAIT);
+		assertThat(outcome.acquired()).as("%s busy", attempt).isFalse();
+		return outcome;
+	}
+
+	/**
+	 * A kind of lock an attempt asks for.
+	 */
+	private enum Kind {
+
+		/** One holder alone. */
+		MUTEX(LockMode.EXCLUSIVE, 1),
+
+		/** Any number of holders at once, and no other kind beside them. */
+		SHARE(LockMode.SHARED, 1),
+
+		/** One of three holders at once. */
+		PERMIT(LockMode.EXCLUSIVE, 3);
+
+		private final LockMode mode;
+
+		private final int permits;
+
+		Kind(LockMode mode, int permits) {
+			this.mode = mode;
+			this.permits = permits;
+		}
+
+		Attempt of(String owner, Duration ttl) {
+			return new Attempt(KEY, owner, ttl, LockRequest.UNNAMED, this.mode, this.permits);
+		}
+
+	}
+
+	/**
+	 * A lock {@link #take taken} at {@link #KEY}: in which process, by which owner, with which token.
+	 */
+	private record Held(LockBackend process, String owner, long token) {
+
+		/**
+		 * Releases it, asserting it was held.
+		 */
+		void release() {
+			assertThat(this.process.release(KEY, this.owner, this.token, null)).as("release by %s", this.owner)
+				.isEqualTo(ReleaseOutcome.RELEASED);
+		}
+
 	}
 
 }
