@@ -27,6 +27,7 @@ import io.distlock.core.LockListener;
 import io.distlock.core.LockMode;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockSettings;
+import io.distlock.core.LockResult;
 import io.distlock.core.LockStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -246,6 +247,29 @@ class ZooKeeperLockKindsIntegrationTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> expiring.activeKeys() == 0);
 		// The server ends the killed session, and its nodes, within the session timeout.
 		application("billing").acquire(request("ledger")).unlock();
+		assertNoResidue();
+	}
+
+	@Test
+	void tenThousandSharesAndPermitsReleasedOrExpiredLeaveNoNode() throws Exception {
+		ZooKeeperLockManager locks = application("orders");
+		List<LockHandle> held = new ArrayList<>();
+		// All asked for at once: an in-process server on two cores takes a while to grant them all.
+		Duration patience = Duration.ofSeconds(90);
+		for (int i = 0; i < 5000; i++) {
+			held.add(locks.lock(request("residue:s:" + i).withMode(LockMode.SHARED).withWaitTime(patience)));
+			held.add(locks.lock(request("residue:p:" + i).withPermits(2).withAutoRenew(false).withWaitTime(patience)));
+		}
+		for (LockHandle handle : held) {
+			assertThat(handle.await()).as(handle.key()).extracting(LockResult::status).isEqualTo(LockStatus.ACQUIRED);
+		}
+		for (int i = 0; i < held.size(); i += 2) {
+			held.get(i).unlock();
+		}
+		// The permits' leases run out unrenewed: a ZooKeeper node outlives its ttl, so the engine gives
+		// it back itself once it counts the lease lost.
+		await().atMost(Duration.ofSeconds(60)).until(() -> locks.activeKeys() == 0);
+		await().atMost(Duration.ofSeconds(30)).until(() -> zookeeper.lockNodes(BASE) == 0);
 		assertNoResidue();
 	}
 
