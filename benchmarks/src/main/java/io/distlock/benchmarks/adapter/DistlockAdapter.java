@@ -13,9 +13,11 @@ import io.distlock.zookeeper.ZooKeeperLockManager;
 
 /**
  * distlock's programmatic path in one of its API {@link Form forms}, with the default options
- * (renewal on, as for a user's programmatic lock). On Redis (standalone or cluster) the lock
- * manager is the auto-configured bean of an {@link AspectContext}, what an application gets; on
- * ZooKeeper a {@link ZooKeeperLockManager} on a Curator client of its own.
+ * (renewal on, as for a user's programmatic lock); lock kinds as the same request
+ * {@link LockRequest#withMode with a mode} and {@link LockRequest#withPermits permits}. On Redis
+ * (standalone or cluster) the lock manager is the auto-configured bean of an
+ * {@link AspectContext}, what an application gets; on ZooKeeper a {@link ZooKeeperLockManager} on
+ * a Curator client of its own.
  */
 final class DistlockAdapter implements LockAdapter {
 
@@ -58,6 +60,12 @@ final class DistlockAdapter implements LockAdapter {
 	}
 
 	@Override
+	public void runLockedAs(String key, LockKind kind, Runnable criticalSection) {
+		this.form.runLocked(this.locks, request(key).withMode(kind.mode()).withPermits(kind.permits()),
+				criticalSection);
+	}
+
+	@Override
 	public void runLockedBoth(String first, String second, Runnable criticalSection) {
 		this.form.runLockedBoth(this.locks, first, second, criticalSection);
 	}
@@ -65,6 +73,14 @@ final class DistlockAdapter implements LockAdapter {
 	@Override
 	public void close() {
 		this.close.run();
+	}
+
+	/**
+	 * A mutex on {@code key} with the benchmark's lease and wait, what {@code lock(key, ttl, wait)}
+	 * asks for.
+	 */
+	private static LockRequest request(String key) {
+		return LockRequest.of(key, LEASE).withWaitTime(WAIT);
 	}
 
 	/**
@@ -89,13 +105,19 @@ final class DistlockAdapter implements LockAdapter {
 
 		/**
 		 * {@code lockManager.lock(key, ttl, wait)}, then {@code await()}: the seed's form; two keys
-		 * as {@code lockAll(List.of(first, second), ttl, wait)}, then {@code await()}.
+		 * as {@code lockAll(List.of(first, second), ttl, wait)}, a lock kind as
+		 * {@code lock(LockRequest)}, each then {@code await()}.
 		 */
 		AWAIT {
 
 			@Override
 			void runLocked(LockManager locks, String key, Runnable criticalSection) {
 				awaitThenRun(locks.lock(key, LEASE, WAIT), key, criticalSection);
+			}
+
+			@Override
+			void runLocked(LockManager locks, LockRequest request, Runnable criticalSection) {
+				awaitThenRun(locks.lock(request), request.key(), criticalSection);
 			}
 
 			@Override
@@ -110,15 +132,19 @@ final class DistlockAdapter implements LockAdapter {
 		ACQUIRE {
 
 			@Override
-			void runLocked(LockManager locks, String key, Runnable criticalSection) {
-				try (LockHandle handle = locks.acquire(LockRequest.of(key, LEASE).withWaitTime(WAIT))) {
+			void runLocked(LockManager locks, LockRequest request, Runnable criticalSection) {
+				try (LockHandle handle = locks.acquire(request)) {
 					criticalSection.run();
 				}
 			}
 
 		};
 
-		abstract void runLocked(LockManager locks, String key, Runnable criticalSection);
+		void runLocked(LockManager locks, String key, Runnable criticalSection) {
+			runLocked(locks, request(key), criticalSection);
+		}
+
+		abstract void runLocked(LockManager locks, LockRequest request, Runnable criticalSection);
 
 		void runLockedBoth(LockManager locks, String first, String second, Runnable criticalSection) {
 			throw new UnsupportedOperationException("distlock's " + this + " form has no two-key run");

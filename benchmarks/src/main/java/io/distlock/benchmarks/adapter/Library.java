@@ -193,6 +193,16 @@ public enum Library {
 	}
 
 	/**
+	 * Whether the lock-kind scenarios measure this library: distlock's programmatic forms on Redis
+	 * with {@code withMode(LockMode.SHARED)} and {@code withPermits(n)}, and Redisson's
+	 * {@code RReadWriteLock} and {@code RPermitExpirableSemaphore}.
+	 * @return whether {@link LockAdapter#runLockedAs} works
+	 */
+	public boolean hasLockKinds() {
+		return this == DISTLOCK_LOCK || this == DISTLOCK_ACQUIRE || this == REDISSON;
+	}
+
+	/**
 	 * Connects a fresh instance of the library, configured to hold many locks of a short ttl.
 	 * @param endpoint the benchmark's Redis
 	 * @param ttl the lease, renewed by the library while held

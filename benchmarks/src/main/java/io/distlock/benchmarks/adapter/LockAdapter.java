@@ -42,6 +42,22 @@ public interface LockAdapter extends AutoCloseable {
 	}
 
 	/**
+	 * Blocks until {@code key} is held as {@code kind}, runs {@code criticalSection} and releases
+	 * it, also when the section throws; only for the libraries with lock kinds
+	 * ({@link Library#hasLockKinds()}). A key taken this way is only ever taken this way, always
+	 * with the same number of permits: a library may keep another structure under it than under a
+	 * {@link #runLocked mutex} (Redisson a read-write lock or a semaphore). Thread-safe.
+	 * @param key the lock key, already unique to this library
+	 * @param kind reader, writer or one of a number of permits
+	 * @param criticalSection what runs while the key is held
+	 * @throws UnsupportedOperationException if the library has no lock kinds
+	 * @throws RuntimeException if the lock could not be acquired or released
+	 */
+	default void runLockedAs(String key, LockKind kind, Runnable criticalSection) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " has no lock kinds");
+	}
+
+	/**
 	 * Runs {@code criticalSection} holding a {@link Lock}, the shape both competitors offer.
 	 * @param lock the lock to take and release
 	 * @param criticalSection what to run while holding it

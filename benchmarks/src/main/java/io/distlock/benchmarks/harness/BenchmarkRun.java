@@ -15,9 +15,10 @@ import io.distlock.benchmarks.jmh.JmhSuite;
  * One run: starts the lab, runs an unrecorded warm-up round, then interleaved rounds of scenarios
  * 1 to 5 (every scenario runs every library once per round, in an order rotated each round),
  * scenario 6 once, the held-locks scenarios 8a, 8b, ... once each with the worker JVMs stopped,
- * scenario 9 (two-key transfers) in a warm-up and rounds of its own, and scenario 7 under JMH.
- * A scenario measures only the libraries it {@link Scenario#runs runs}. The cluster run does the
- * same with scenarios 1 to 3 on a Redis Cluster.
+ * scenario 9 (two-key transfers) and scenarios 10a to 10c (lock kinds) each in a warm-up and
+ * rounds of their own, and scenario 7 under JMH; only the {@link ScenarioGroup groups} the
+ * settings select. A scenario measures only the libraries it {@link Scenario#runs runs}. The
+ * cluster run does the same with scenarios 1 to 3 on a Redis Cluster.
  *
  * @since 1.0.0
  */
@@ -40,21 +41,30 @@ public final class BenchmarkRun {
 		List<Scenario> timed = List.of(uncontended, LocalLoadScenario.parallel(settings.parallelThreads()), contended,
 				remote, new WakeUpScenario());
 		RedisCostScenario cost = new RedisCostScenario(uncontended, contended, remote);
-		log.println("Starting redis-server, " + settings.workerJvms() + " worker JVMs and " + settings.libraries());
+		log.println("Starting redis-server, " + (settings.needsWorkers() ? settings.workerJvms() + " worker JVMs and "
+				: "") + settings.libraries());
 		try (Lab lab = Lab.start(settings)) {
 			results.redisVersion(lab.bench().version());
-			rounds(settings, timed, (scenario, library) -> scenario.measure(library, lab), results, log);
-			once(cost, lab, results, log);
+			BiFunction<Scenario, Library, Measurement> measure = (scenario, library) -> scenario.measure(library, lab);
+			if (settings.runs(ScenarioGroup.TIMED)) {
+				rounds(settings, timed, measure, results, log);
+			}
+			if (settings.runs(ScenarioGroup.REDIS_COST)) {
+				once(cost, lab, results, log);
+			}
 			lab.stopWorkers();
-			for (HeldLocksScenario held : heldLocks(settings)) {
-				once(held, lab, results, log);
+			if (settings.runs(ScenarioGroup.HELD_LOCKS)) {
+				for (HeldLocksScenario held : heldLocks(settings)) {
+					once(held, lab, results, log);
+				}
 			}
-			TransferScenario transfers = new TransferScenario();
-			if (!settings.transferWindow().isZero() && settings.libraries().stream().anyMatch(transfers::runs)) {
-				rounds(settings, List.of(transfers), (scenario, library) -> scenario.measure(library, lab), results,
-						log);
+			if (settings.runs(ScenarioGroup.TRANSFERS) && !settings.transferWindow().isZero()) {
+				roundsOfTheirOwn(settings, List.of(new TransferScenario()), measure, results, log);
 			}
-			if (settings.jmh()) {
+			if (settings.runs(ScenarioGroup.LOCK_KINDS)) {
+				roundsOfTheirOwn(settings, LockKindScenario.all(settings.parallelThreads()), measure, results, log);
+			}
+			if (settings.runs(ScenarioGroup.JMH)) {
 				log.println("Scenario 7 under JMH");
 				results.jmh(JmhSuite.run(lab.endpoint(), settings.libraries()));
 			}
@@ -102,8 +112,18 @@ public final class BenchmarkRun {
 		return results;
 	}
 
+	/**
+	 * Warm-up and rounds of {@code scenarios} alone, if any of the run's libraries runs one.
+	 */
+	private static void roundsOfTheirOwn(Settings settings, List<? extends Scenario> scenarios,
+			BiFunction<Scenario, Library, Measurement> measure, Results results, PrintStream log) {
+		if (scenarios.stream().anyMatch((scenario) -> settings.libraries().stream().anyMatch(scenario::runs))) {
+			rounds(settings, scenarios, measure, results, log);
+		}
+	}
+
 	private static <S extends Scenario> void rounds(Settings settings, List<S> scenarios,
-			BiFunction<S, Library, Measurement> measure, Results results, PrintStream log) {
+			BiFunction<? super S, Library, Measurement> measure, Results results, PrintStream log) {
 		if (settings.warmup()) {
 			round(scenarios, settings.libraries(), 0, measure, null, "warm-up", log);
 		}
@@ -117,7 +137,8 @@ public final class BenchmarkRun {
 	 * Runs every scenario on the libraries it runs, in their order rotated {@code rotation} places.
 	 */
 	private static <S extends Scenario> void round(List<S> scenarios, List<Library> libraries, int rotation,
-			BiFunction<S, Library, Measurement> measure, @Nullable Results results, String name, PrintStream log) {
+			BiFunction<? super S, Library, Measurement> measure, @Nullable Results results, String name,
+			PrintStream log) {
 		for (S scenario : scenarios) {
 			List<Library> order = new ArrayList<>(libraries.stream().filter(scenario::runs).toList());
 			Collections.rotate(order, -rotation);
@@ -137,7 +158,7 @@ public final class BenchmarkRun {
 			String name, PrintStream log) {
 		results.add(scenario, library, measurement);
 		Metric headline = scenario.metrics().get(0);
-		log.println("[" + name + "] " + scenario.title() + " · " + library.label() + ": "
+		log.println("[" + name + "] " + scenario.title() + " · " + scenario.label(library) + ": "
 				+ headline.format(measurement.value(headline)) + " " + headline.header()
 				+ ((measurement.violations() > 0) ? " · " + measurement.violations() + " VIOLATIONS" : "")
 				+ ((measurement.failures() > 0) ? " · " + measurement.failures() + " failures: " + measurement.note()

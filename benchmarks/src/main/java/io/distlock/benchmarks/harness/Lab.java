@@ -12,7 +12,8 @@ import io.distlock.testsupport.RedisServer;
 /**
  * Everything the scenarios run on: the benchmark's own redis-server and in-process ZooKeeper
  * server, a second redis-server for the workers' control traffic (so it never shows in the
- * measured server's statistics), every library opened once in this JVM, and the worker JVMs.
+ * measured server's statistics), every library opened once in this JVM, and the worker JVMs when
+ * a selected scenario needs them.
  */
 final class Lab extends LocalBench {
 
@@ -35,9 +36,12 @@ final class Lab extends LocalBench {
 		RedisServer bench = RedisServer.start();
 		Lab lab = new Lab(settings, bench, RedisServer.start(), startZooKeeper());
 		try {
-			lab.workers = Workers.start(settings, lab.endpoint(), lab.control);
+			Workers workers = settings.needsWorkers() ? Workers.start(settings, lab.endpoint(), lab.control) : null;
+			lab.workers = workers;
 			lab.libraries.open(settings.libraries(), (library) -> library.open(lab.endpoint()));
-			lab.workers.awaitReady();
+			if (workers != null) {
+				workers.awaitReady();
+			}
 			return lab;
 		}
 		catch (RuntimeException ex) {
@@ -65,7 +69,7 @@ final class Lab extends LocalBench {
 
 	Workers workers() {
 		if (this.workers == null) {
-			throw new IllegalStateException("The worker JVMs are stopped");
+			throw new IllegalStateException("The worker JVMs are stopped or were never started");
 		}
 		return this.workers;
 	}

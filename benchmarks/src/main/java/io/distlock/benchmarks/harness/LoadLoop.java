@@ -19,6 +19,9 @@ final class LoadLoop {
 
 	private static final long GRACE_NANOS = LockAdapter.WAIT.toNanos() + TimeUnit.SECONDS.toNanos(10);
 
+	/** How long after the call threads start, so that they start together. */
+	private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
 	private LoadLoop() {
 	}
 
@@ -88,6 +91,15 @@ final class LoadLoop {
 
 	static Result run(LockAdapter adapter, int threads, Keys keys, Occupancy witness, long startAt, long endAt) {
 		return run(threads, (thread) -> new Section(adapter, keys, thread, witness), startAt, endAt);
+	}
+
+	/**
+	 * Runs {@code threads} threads, each on the cycle {@code cycles} makes for its index, for
+	 * {@code windowNanos} from a common start shortly after the call.
+	 */
+	static Result runFor(int threads, IntFunction<Cycle> cycles, long windowNanos) {
+		long startAt = System.nanoTime() + START_DELAY_NANOS;
+		return run(threads, cycles, startAt, startAt + windowNanos);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +81,7 @@ public final class MarkdownReport {
 		line("# Benchmarks");
 		line();
 		line("distlock side by side with Redisson, Spring Integration, ShedLock and Curator, against a raw floor, "
-				+ "measured in one run on one Redis. Produced by `" + COMMAND + "` (issues 7 and 18) in "
+				+ "measured in one run on one Redis. Produced by `" + command(settings) + "` (issues 7 and 18) in "
 				+ took.toMinutes() + " min " + took.toSecondsPart() + " s; rerun it to check these numbers on your "
 				+ "machine. The same libraries on a Redis Cluster: [benchmarks-cluster.md](benchmarks-cluster.md).");
 		line();
@@ -88,8 +89,11 @@ public final class MarkdownReport {
 		method(settings);
 		targets();
 		for (Scenario scenario : this.results.scenarios()) {
-			scenario(scenario);
+			if (!(scenario instanceof LockKindScenario)) {
+				scenario(scenario, "##");
+			}
 		}
+		lockKinds(settings);
 		versus();
 		jmh();
 	}
@@ -121,9 +125,20 @@ public final class MarkdownReport {
 				+ "windows of " + millis(settings.window()) + "; an overlap seen by the witness is a violation.");
 		line();
 		for (Scenario scenario : this.results.scenarios()) {
-			scenario(scenario);
+			scenario(scenario, "##");
 		}
 		versus();
+	}
+
+	/**
+	 * The command of a run of these settings' groups of scenarios: {@link #COMMAND}, with the
+	 * selection when it is not every group.
+	 */
+	private static String command(Settings settings) {
+		List<String> selected = Arrays.stream(ScenarioGroup.values()).filter(settings::runs).map(ScenarioGroup::id)
+			.toList();
+		return (selected.size() == ScenarioGroup.values().length) ? COMMAND
+				: COMMAND + " -Dbenchmarks.options=\"--scenarios " + String.join(",", selected) + "\"";
 	}
 
 	private void machine(Map<String, String> facts) {
@@ -161,11 +176,13 @@ public final class MarkdownReport {
 				+ "(off-heap in one JVM, a file mapped by all worker JVMs across processes) with an atomic add; an "
 				+ "entry that finds the slot taken is a **violation**. A library with violations is marked and not "
 				+ "ranked.");
-		line("- **Processes.** Scenarios 4 and 5 run in " + settings.workerJvms() + " worker JVMs ("
-				+ settings.threadsPerWorker() + " threads each in scenario 4), started once; they take jobs from a "
-				+ "second redis-server, so control traffic never reaches the measured one. Cross-process times use "
-				+ "`System.nanoTime()`, one monotonic clock for the whole machine on Linux.");
-		if (!settings.heldLoads().isEmpty()) {
+		if (settings.needsWorkers()) {
+			line("- **Processes.** Scenarios 4 and 5 run in " + settings.workerJvms() + " worker JVMs ("
+					+ settings.threadsPerWorker() + " threads each in scenario 4), started once; they take jobs from "
+					+ "a second redis-server, so control traffic never reaches the measured one. Cross-process times "
+					+ "use `System.nanoTime()`, one monotonic clock for the whole machine on Linux.");
+		}
+		if (settings.runs(ScenarioGroup.HELD_LOCKS) && !settings.heldLoads().isEmpty()) {
 			line("- **Held locks.** Scenarios 8 run once each, after the worker JVMs stopped, for "
 					+ String.join(" and ", settings.heldLoads().stream().map(HeldLoad::describe).toList())
 					+ " held for " + settings.heldLocksWindow().toSeconds() + " s, on a fresh instance of each "
@@ -198,19 +215,75 @@ public final class MarkdownReport {
 				+ "each round.");
 	}
 
+	/**
+	 * The targets of issues 18 and 7, each table only if this run measured any of its targets.
+	 */
 	private void targets() {
-		line("## Targets (issue 18)");
-		line();
-		line("Each distlock API form as its own library; ratios of medians from this run.");
-		line();
-		targetTable(Targets.atScale(this.results));
-		line("## Issue 7's other targets");
-		line();
-		targetTable(Targets.remainingOfIssue7(this.results));
+		List<Targets.Row> atScale = Targets.atScale(this.results);
+		List<Targets.Row> issue7 = Targets.remainingOfIssue7(this.results);
+		if (anyMeasured(atScale)) {
+			line("## Targets (issue 18)");
+			line();
+			line("Each distlock API form as its own library; ratios of medians from this run.");
+			line();
+			targetTable(atScale);
+		}
+		if (anyMeasured(issue7)) {
+			line("## Issue 7's other targets");
+			line();
+			targetTable(issue7);
+		}
+		if (anyMeasured(atScale) || anyMeasured(issue7)) {
+			missedTargetsLink();
+		}
+	}
+
+	private void missedTargetsLink() {
 		line("Where a target is missed, [benchmarks/README.md]"
 				+ "(../benchmarks/README.md#where-distlock-misses-a-target-and-why) says what limits it, with the "
 				+ "measurements.");
 		line();
+	}
+
+	private static boolean anyMeasured(List<Targets.Row> rows) {
+		return rows.stream().anyMatch((row) -> row.met() != null);
+	}
+
+	/**
+	 * Scenarios 10a to 10c under a heading of their own: how they ran, their targets and tables.
+	 */
+	private void lockKinds(Settings settings) {
+		List<Scenario> kinds = this.results.scenarios()
+			.stream()
+			.filter(LockKindScenario.class::isInstance)
+			.toList();
+		if (kinds.isEmpty()) {
+			return;
+		}
+		line("## Lock kinds");
+		line();
+		line("Shared locks and permits (`LockRequest.withMode(LockMode.SHARED)`, `withPermits(n)`) against "
+				+ "Redisson's `RReadWriteLock` and `RPermitExpirableSemaphore`. Scenarios 10a to 10c run "
+				+ (settings.runs(ScenarioGroup.TRANSFERS) ? "after scenario 9, " : "") + "with no worker JVM running, "
+				+ "in " + (settings.warmup() ? "a warm-up round and " : "") + settings.rounds() + " rounds of their "
+				+ "own (order rotated every round, medians over rounds), " + millis(settings.window()) + " per "
+				+ "library and round, for distlock's auto-configured `LockManager` bean as `lock(request)` then "
+				+ "`await()` and as `acquire(request)` in try-with-resources, the request being "
+				+ "`LockRequest.of(key, ttl).withWaitTime(wait)` with the mode or permits (renewal on, as by "
+				+ "default), and for Redisson's read and write `RLock`s of one `RReadWriteLock` with `lock()` "
+				+ "(the watchdog renewing) and its `RPermitExpirableSemaphore`, whose permits are set once per key, "
+				+ "with `tryAcquire(wait, lease, unit)` (the lease not renewed) and `release(permitId)`; all with "
+				+ "the 30 s lease and wait, on the same Redis. Each operation is one acquire and one release "
+				+ "around the same tiny critical section.");
+		line();
+		List<Targets.Row> targets = Targets.lockKinds(this.results);
+		if (anyMeasured(targets)) {
+			targetTable(targets);
+			missedTargetsLink();
+		}
+		for (Scenario scenario : kinds) {
+			scenario(scenario, "###");
+		}
 	}
 
 	private void targetTable(List<Targets.Row> rows) {
@@ -227,12 +300,12 @@ public final class MarkdownReport {
 		line();
 	}
 
-	private void scenario(Scenario scenario) {
+	private void scenario(Scenario scenario, String heading) {
 		List<Metric> metrics = scenario.metrics();
 		Metric headline = metrics.get(0);
 		Optional<Summary> floor = this.results.summary(scenario, Library.FLOOR);
 		boolean ratios = scenario.comparesToFloor() && floor.isPresent();
-		line("## " + scenario.title());
+		line(heading + " " + scenario.title());
 		line();
 		line(scenario.workload());
 		line();
@@ -254,7 +327,7 @@ public final class MarkdownReport {
 				continue;
 			}
 			Summary summary = found.get();
-			StringBuilder row = new StringBuilder("| " + label(library, summary) + " |");
+			StringBuilder row = new StringBuilder("| " + label(scenario, library, summary) + " |");
 			for (Metric metric : metrics) {
 				row.append(' ')
 					.append(metric.format(metric.reportsWorstRound() ? summary.worst(metric) : summary.median(metric)));
@@ -273,7 +346,7 @@ public final class MarkdownReport {
 		if (!scenario.comparesToFloor()) {
 			for (Library library : this.results.settings().libraries()) {
 				this.results.summary(scenario, library)
-					.ifPresent((summary) -> line("- " + library.label() + ": " + summary.note()));
+					.ifPresent((summary) -> line("- " + scenario.label(library) + ": " + summary.note()));
 			}
 			line();
 		}
@@ -281,7 +354,7 @@ public final class MarkdownReport {
 			for (Library library : this.results.settings().libraries()) {
 				this.results.summary(scenario, library)
 					.filter((summary) -> summary.failures() > 0)
-					.ifPresent((summary) -> line("- " + library.label() + " failed " + summary.failures()
+					.ifPresent((summary) -> line("- " + scenario.label(library) + " failed " + summary.failures()
 							+ " operations, first: `" + summary.note() + "`"));
 			}
 		}
@@ -369,8 +442,9 @@ public final class MarkdownReport {
 		line();
 	}
 
-	private static String label(Library library, Summary summary) {
-		String label = (library.role() == Library.Role.DISTLOCK) ? "**" + library.label() + "**" : library.label();
+	private static String label(Scenario scenario, Library library, Summary summary) {
+		String label = (library.role() == Library.Role.DISTLOCK) ? "**" + scenario.label(library) + "**"
+				: scenario.label(library);
 		return summary.clean() ? label : label + " ⚠ **" + summary.violations() + " violations, not ranked**";
 	}
 

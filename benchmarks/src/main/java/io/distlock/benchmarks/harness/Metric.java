@@ -9,6 +9,9 @@ enum Metric {
 
 	OPS_PER_SECOND("ops/s", true, "%,.0f"),
 
+	/** Throughput over the threads that made it: what one thread got. */
+	OPS_PER_THREAD("ops/s per thread", true, "%,.0f"),
+
 	HAND_OFFS_PER_SECOND("hand-offs/s", true, "%,.0f"),
 
 	TRANSFERS_PER_SECOND("transfers/s", true, "%,.0f"),
@@ -22,6 +25,12 @@ enum Metric {
 	WAIT_P99("p99 wait ms", false, "%,.1f"),
 
 	WAIT_MAX("max wait ms", false, "%,.1f"),
+
+	/** The readers' waits alone, where readers and writers share a key. */
+	READER_WAIT_P99("readers' p99 wait ms", false, "%,.1f"),
+
+	/** The writers' waits alone, where readers and writers share a key. */
+	WRITER_WAIT_P99("writers' p99 wait ms", false, "%,.1f"),
 
 	WAKE_MEDIAN("median µs", false, "%,.0f"),
 
@@ -58,7 +67,13 @@ enum Metric {
 	CPU_PER_RENEWAL("CPU µs / renewal", false, "%,.1f"),
 
 	/** How far the total of all balances moved in a round, as an absolute amount: a check, 0 when it holds. */
-	BALANCE_CHANGE("total balance change", false, "%,.0f");
+	BALANCE_CHANGE("total balance change", false, "%,.0f"),
+
+	/**
+	 * The most holders of one key the witness saw inside at once, readers or exclusive ones: a
+	 * check against the permits, shown for the worst round.
+	 */
+	MOST_INSIDE("most inside at once", false, "%,.0f");
 
 	private final String header;
 
@@ -85,7 +100,7 @@ enum Metric {
 	 * in every round.
 	 */
 	boolean reportsWorstRound() {
-		return this == BALANCE_CHANGE;
+		return this == BALANCE_CHANGE || this == MOST_INSIDE;
 	}
 
 	/**
@@ -109,6 +124,16 @@ enum Metric {
 			case WAKE_MEDIAN -> micros(result.waits().percentile(0.50));
 			case WAKE_P99 -> micros(result.waits().percentile(0.99));
 			default -> throw new IllegalArgumentException(this + " is not measured by a load run");
+		};
+	}
+
+	/**
+	 * This metric of some of a load run's waits, for the metrics of one kind of lock's waits.
+	 */
+	double ofWaits(Samples waits) {
+		return switch (this) {
+			case READER_WAIT_P99, WRITER_WAIT_P99 -> millis(waits.percentile(0.99));
+			default -> throw new IllegalArgumentException(this + " is not measured from waits alone");
 		};
 	}
 

@@ -34,6 +34,14 @@ interface Scenario {
 	}
 
 	/**
+	 * What the report calls {@code library} in this scenario, such as the name of the type it
+	 * uses there.
+	 */
+	default String label(Library library) {
+		return library.label();
+	}
+
+	/**
 	 * Whether this scenario measures {@code library}; the run skips the others.
 	 */
 	default boolean runs(Library library) {

@@ -15,13 +15,17 @@ import io.distlock.benchmarks.jmh.JmhSuite;
 
 /**
  * The targets distlock is judged by, from one run: issue 18's for each of its API forms and for
- * held locks, and issue 7's remaining ones for the {@code acquire()} path.
+ * held locks, issue 7's remaining ones for the {@code acquire()} path, and the lock-kind issue's
+ * for readers.
  */
 final class Targets {
 
 	/** The API forms issue 18's throughput targets hold for, each measured as its own library. */
 	static final List<Library> FORMS = List.of(Library.DISTLOCK_LOCK, Library.DISTLOCK_ACQUIRE,
 			Library.DISTLOCK_ASPECT);
+
+	/** The API forms the lock-kind scenarios measure. */
+	static final List<Library> KIND_FORMS = FORMS.stream().filter(Library::hasLockKinds).toList();
 
 	private final Results results;
 
@@ -95,6 +99,24 @@ final class Targets {
 		return targets.rows;
 	}
 
+	/**
+	 * The lock-kind issue's targets for readers, for every form with lock kinds: as fast as a
+	 * mutex per reader on the floor, and well ahead of Redisson's read lock.
+	 */
+	static List<Row> lockKinds(Results results) {
+		Targets targets = new Targets(results);
+		int threads = results.settings().parallelThreads();
+		for (Library form : KIND_FORMS) {
+			targets.againstFloor(form, "10a.", "Readers only, " + threads + " threads on one key: ≥ 0.9× the raw "
+					+ "floor's ops/s with a mutex per thread", Metric.OPS_PER_SECOND, 0.9);
+		}
+		for (Library form : KIND_FORMS) {
+			targets.againstCompetitor(form, "10a.", "Readers only: ≥ 1.5× Redisson's read lock's ops/s",
+					Metric.OPS_PER_SECOND, 1.5);
+		}
+		return targets.rows;
+	}
+
 	private static List<Scenario> heldLocks(Results results) {
 		return results.scenarios().stream().filter(HeldLocksScenario.class::isInstance).toList();
 	}
@@ -132,11 +154,12 @@ final class Targets {
 			notMeasured(target, ours);
 			return;
 		}
+		String theirLabel = found.get().label(best);
 		double theirs = summary(scenario, best).orElseThrow().median(metric);
 		double measured = mine.get().median(metric) / theirs;
 		boolean met = metric.higherIsBetter() ? measured >= ratio : measured <= ratio;
 		this.rows.add(new Row(target, ours.label(), String.format(Locale.ROOT, "%.2f× (%s vs %s %s of %s)", measured,
-				metric.format(mine.get().median(metric)), metric.format(theirs), metric.header(), best.label()),
+				metric.format(mine.get().median(metric)), metric.format(theirs), metric.header(), theirLabel),
 				mine.get().clean() && met));
 	}
 

@@ -68,9 +68,8 @@ final class TransferScenario implements Scenario {
 		}
 		Accounts accounts = new Accounts(ACCOUNTS, OPENING_BALANCE);
 		LockAdapter adapter = lab.adapter(library);
-		long startAt = System.nanoTime() + 20_000_000;
-		LoadLoop.Result result = LoadLoop.run(THREADS, (thread) -> new Transfer(adapter, keys, accounts), startAt,
-				startAt + lab.settings().transferWindow().toNanos());
+		LoadLoop.Result result = LoadLoop.runFor(THREADS, (thread) -> new Transfer(adapter, keys, accounts),
+				lab.settings().transferWindow().toNanos());
 		return Measurement.of(result, accounts.violations(), TIMED)
 			.with(Metric.BALANCE_CHANGE, Math.abs(accounts.totalChange()));
 	}
