@@ -232,7 +232,7 @@ final class RedisLockBackend implements LockBackend {
 
 	@Override
 	public void abandon(String key) {
-		this.scripts.run(LockScript.ABANDON, redisKey(key), this.processId);
+		this.scripts.run(LockScript.ABANDON, redisKey(key), this.processId, this.publishCommand);
 	}
 
 	@Override

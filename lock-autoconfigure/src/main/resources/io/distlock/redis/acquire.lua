@@ -18,6 +18,12 @@
 -- ARGV[7]  the lock's name
 -- Returns the fencing token (> 0) when acquired, else -1 - (remaining lease or reservation in ms).
 local key = KEYS[1]
+local function hdelAll(key, fields)
+  -- In chunks: Lua unpacks at most a few thousand values at once.
+  for i = 1, #fields, 1000 do
+    redis.call('HDEL', key, unpack(fields, i, math.min(i + 999, #fields)))
+  end
+end
 local ownMark = 'w:' .. ARGV[3]
 local state = redis.call('HMGET', key, 'o', 'f', 'r', ownMark, 'c', 'W')
 local owner, reserved, mark, shared = state[1], state[3], state[4], state[5]
@@ -45,9 +51,7 @@ if shared then
       end
     end
   end
-  if #stale > 0 then
-    redis.call('HDEL', key, unpack(stale))
-  end
+  hdelAll(key, stale)
   if live == 0 then
     redis.call('HDEL', key, 'c')
     shared = false
@@ -80,5 +84,10 @@ if shared then
   end
 end
 -- Under 1 ms left reads as PTTL 0: answer 1, since 0 would mean no hint at all.
-local remaining = sharedUntil and (sharedUntil - nowMillis) or redis.call('PTTL', key)
+local remaining = redis.call('PTTL', key)
+if sharedUntil then
+  -- Retry before the mark that stops new shares runs out, or they would get in between retries.
+  remaining = math.min(sharedUntil - nowMillis,
+    math.max(1, math.floor(math.min(tonumber(ARGV[4]), tonumber(ARGV[2])) / 2)))
+end
 return -1 - ((remaining == 0) and 1 or math.max(remaining, 0))

@@ -55,6 +55,11 @@ if taken < #KEYS - 1 then
   end
   -- Under 1 ms left reads as PTTL 0: answer 1, since 0 would mean no hint at all.
   local remaining = redis.call('PTTL', key)
+  if redis.call('HEXISTS', key, 'c') == 1 then
+    -- Retry before the mark that stops new shares runs out (see acquire.lua).
+    remaining = math.min(remaining, math.max(1, math.floor(math.min(tonumber(ARGV[2]),
+      tonumber(ARGV[3 * taken + 6])) / 2)))
+  end
   busy = -1 - ((remaining == 0) and 1 or math.max(remaining, 0))
 end
 return { taken, token, busy }

@@ -19,6 +19,12 @@
 -- ARGV[6]  the lock's name
 -- Returns the fencing token (> 0) when acquired, else -1 - (ms until it may be available).
 local key = KEYS[1]
+local function hdelAll(key, fields)
+  -- In chunks: Lua unpacks at most a few thousand values at once.
+  for i = 1, #fields, 1000 do
+    redis.call('HDEL', key, unpack(fields, i, math.min(i + 999, #fields)))
+  end
+end
 local kind = ARGV[3]
 local ownField = kind .. ':' .. ARGV[1]
 local time = redis.call('TIME')
@@ -68,7 +74,7 @@ local function extendKey()
   end
 end
 if #stale > 0 then
-  redis.call('HDEL', key, unpack(stale))
+  hdelAll(key, stale)
   entries = entries - #stale
   if entries > 0 then
     redis.call('HSET', key, 'c', entries)

@@ -9,6 +9,12 @@
 -- holders}, holder and name '' when not recorded; of shares and permits, the owner of the one
 -- taken last.
 local key = KEYS[1]
+local function hdelAll(key, fields)
+  -- In chunks: Lua unpacks at most a few thousand values at once.
+  for i = 1, #fields, 1000 do
+    redis.call('HDEL', key, unpack(fields, i, math.min(i + 999, #fields)))
+  end
+end
 local fields = redis.call('HGETALL', key)
 local owner, token, holder, name, waiters = false, 0, '', '', 0
 local shares, kind, latestToken, latestOwner = {}, '', 0, ''
@@ -42,7 +48,8 @@ if owner then
   redis.call('HDEL', key, 'o', 'h', 'n')
   redis.call('HSET', key, 'x', owner)
 else
-  redis.call('HDEL', key, 'c', 'W', 'n', unpack(shares))
+  redis.call('HDEL', key, 'c', 'W', 'n')
+  hdelAll(key, shares)
   owner = latestOwner
 end
 redis.call(ARGV[1], key, 'released')

@@ -4,13 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -23,7 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.distlock.core.HeldLock;
 import io.distlock.core.LockHandle;
 import io.distlock.core.LockHolder;
+import io.distlock.core.LockKindsManagerTests;
 import io.distlock.core.LockListener;
+import io.distlock.core.LockManager;
 import io.distlock.core.LockMode;
 import io.distlock.core.LockRequest;
 import io.distlock.core.LockSettings;
@@ -38,12 +34,7 @@ import static org.awaitility.Awaitility.await;
  * ZooKeeper server: managers on sessions of their own stand for processes, and every concurrency
  * claim is checked by counters the locks do not use.
  */
-class ZooKeeperLockKindsIntegrationTests {
-
-	/** Renewed every second, so an evicted holder hears of it within about a second. */
-	private static final Duration TTL = Duration.ofSeconds(3);
-
-	private static final Duration WAIT = Duration.ofSeconds(10);
+class ZooKeeperLockKindsIntegrationTests extends LockKindsManagerTests {
 
 	private static final String BASE = ZooKeeperLockOptions.DEFAULTS.basePath();
 
@@ -55,97 +46,6 @@ class ZooKeeperLockKindsIntegrationTests {
 	@AfterEach
 	void closeManagers() {
 		this.managers.forEach(ZooKeeperLockManager::close);
-	}
-
-	@Test
-	void readersOverlapAcrossProcessesAndNeverBesideAWriter() throws Exception {
-		AtomicInteger readers = new AtomicInteger();
-		AtomicInteger mostReaders = new AtomicInteger();
-		AtomicBoolean writing = new AtomicBoolean();
-		AtomicInteger violations = new AtomicInteger();
-		LockRequest write = request("catalog");
-		LockRequest read = write.withMode(LockMode.SHARED);
-		runOnEach(List.of(application("orders"), application("billing"), application("stock")), 3, 15,
-				(locks, thread, round) -> {
-					boolean writer = thread == 0 && round % 3 == 0;
-					try (LockHandle handle = locks.acquire(writer ? write : read)) {
-						if (writer) {
-							if (!writing.compareAndSet(false, true) || readers.get() > 0) {
-								violations.incrementAndGet();
-							}
-							Thread.sleep(3);
-							writing.set(false);
-						}
-						else {
-							mostReaders.accumulateAndGet(readers.incrementAndGet(), Math::max);
-							if (writing.get()) {
-								violations.incrementAndGet();
-							}
-							Thread.sleep(3);
-							readers.decrementAndGet();
-						}
-					}
-				});
-		assertThat(violations).hasValue(0);
-		assertThat(mostReaders.get()).as("readers at once").isGreaterThanOrEqualTo(2);
-		assertNoResidue();
-	}
-
-	@Test
-	void permitsAdmitExactlyTheirNumberAcrossProcesses() throws Exception {
-		AtomicInteger inside = new AtomicInteger();
-		AtomicInteger most = new AtomicInteger();
-		AtomicInteger sections = new AtomicInteger();
-		LockRequest permit = request("partner-api").withPermits(2);
-		runOnEach(List.of(application("orders"), application("billing"), application("stock")), 3, 10,
-				(locks, thread, round) -> {
-					try (LockHandle handle = locks.acquire(permit)) {
-						most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-						Thread.sleep(3);
-						inside.decrementAndGet();
-						sections.incrementAndGet();
-					}
-				});
-		assertThat(most).hasValue(2);
-		assertThat(sections).hasValue(3 * 3 * 10);
-		assertNoResidue();
-	}
-
-	@Test
-	void aStreamOfReadersDoesNotStarveAWaitingWriter() throws Exception {
-		ZooKeeperLockManager readersProcess = application("orders");
-		ZooKeeperLockManager writerProcess = application("billing");
-		LockRequest read = request("report").withMode(LockMode.SHARED);
-		AtomicBoolean stop = new AtomicBoolean();
-		ExecutorService readers = Executors.newFixedThreadPool(3);
-		List<Future<?>> running = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
-			running.add(readers.submit(() -> {
-				while (!stop.get()) {
-					try (LockHandle handle = readersProcess.acquire(read)) {
-						Thread.sleep(20);
-					}
-				}
-				return null;
-			}));
-		}
-		try {
-			Thread.sleep(200);
-			long asked = System.nanoTime();
-			LockHandle writer = writerProcess.lock(request("report"));
-			assertThat(writer.await().status()).isEqualTo(LockStatus.ACQUIRED);
-			// Readers overlap all the time: without its precedence the writer would wait in vain.
-			assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("the writer's wait")
-				.isLessThan(WAIT.dividedBy(2));
-			writer.unlock();
-		}
-		finally {
-			stop.set(true);
-			for (Future<?> reader : running) {
-				reader.get(10, TimeUnit.SECONDS);
-			}
-			readers.shutdown();
-		}
 	}
 
 	@Test
@@ -273,6 +173,11 @@ class ZooKeeperLockKindsIntegrationTests {
 		assertNoResidue();
 	}
 
+	@Override
+	protected LockManager process() {
+		return application("process-" + this.managers.size());
+	}
+
 	private ZooKeeperLockManager application(String name) {
 		return manager(zookeeper.client(), name);
 	}
@@ -285,10 +190,7 @@ class ZooKeeperLockKindsIntegrationTests {
 		return manager;
 	}
 
-	private static LockRequest request(String key) {
-		return LockRequest.of(key, TTL).withWaitTime(WAIT);
-	}
-
+	
 	private static Map<String, HeldLock> locksByKey(ZooKeeperLockManager manager) {
 		return manager.backendLocks(null, 100).locks().stream()
 			.collect(Collectors.toMap(HeldLock::key, Function.identity()));
@@ -297,50 +199,10 @@ class ZooKeeperLockKindsIntegrationTests {
 	/**
 	 * Asserts that no lock node is left at once, and no key's container once the server's sweep ran.
 	 */
-	private static void assertNoResidue() throws Exception {
+	@Override
+	protected void assertNoResidue() throws Exception {
 		assertThat(zookeeper.lockNodes(BASE)).as("lock nodes").isZero();
 		await().atMost(Duration.ofSeconds(10)).until(() -> zookeeper.children(BASE).isEmpty());
-	}
-
-	/**
-	 * Runs {@code rounds} of {@code body} on {@code threads} threads of each process at once.
-	 */
-	private static void runOnEach(List<ZooKeeperLockManager> processes, int threads, int rounds, Section body)
-			throws Exception {
-		ExecutorService pool = Executors.newFixedThreadPool(processes.size() * threads);
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<?>> running = new ArrayList<>();
-		try {
-			for (ZooKeeperLockManager locks : processes) {
-				for (int t = 0; t < threads; t++) {
-					int thread = t;
-					running.add(pool.submit(() -> {
-						start.await();
-						for (int round = 0; round < rounds; round++) {
-							body.run(locks, thread, round);
-						}
-						return null;
-					}));
-				}
-			}
-			start.countDown();
-			for (Future<?> task : running) {
-				task.get(60, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			pool.shutdownNow();
-		}
-	}
-
-	/**
-	 * What one thread of one process does in one round.
-	 */
-	@FunctionalInterface
-	private interface Section {
-
-		void run(ZooKeeperLockManager locks, int thread, int round) throws Exception;
-
 	}
 
 }
