@@ -104,10 +104,12 @@ final class RedisLockInventory {
 	 * @return the scan's next cursor, {@code 0} when it ended
 	 */
 	private String scan(JedisCommands commands, String cursor, int wanted, List<HeldLock> locks) {
-		ScanParams params = new ScanParams().match(this.match).count(Math.max(10, wanted));
 		int before = locks.size();
 		String next = cursor;
 		do {
+			// Each batch asks for what the page still lacks, so a page ends near its limit.
+			int lacking = wanted - (locks.size() - before);
+			ScanParams params = new ScanParams().match(this.match).count(Math.max(10, lacking));
 			ScanResult<String> batch = commands.scan(next, params);
 			for (String key : batch.getResult()) {
 				if (!key.startsWith(this.internalPrefix)) {

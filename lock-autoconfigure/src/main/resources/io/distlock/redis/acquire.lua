@@ -4,7 +4,7 @@
 --          waiting longest when it was released), w:<process> = '<until>:<since>', until when
 --          and since when (server ms) that process has a waiter, x = the owner an operator
 --          last evicted (see force_release.lua); while shares or permits hold it instead of
---          an owner, c = how many (see acquire_shared.lua) and W = the server ms until which a
+--          an owner, c = how many and k = their kind (see acquire_shared.lua), and W = the server ms until which a
 --          waiting mutex request stops new ones, the lesser of its wait and its lease, so a
 --          waiter that died blocks them no longer than a holder that died
 -- KEYS[2]  the fencing floor of the lock's hash slot: at or above every token given out there;
@@ -53,7 +53,7 @@ if shared then
   end
   hdelAll(key, stale)
   if live == 0 then
-    redis.call('HDEL', key, 'c')
+    redis.call('HDEL', key, 'c', 'k')
     shared = false
   elseif #stale > 0 then
     redis.call('HSET', key, 'c', live)

@@ -3,7 +3,8 @@
 -- acquire.lua): s:<owner> for a share, p:<owner> for a permit, valued '<until>:<token>', the
 -- server ms its lease runs until and its fencing token; c counts those fields. The key's own
 -- expiry is the latest holder's, so a lock whose holders all died ends by itself. A holder
--- whose lease ran out counts no more and is removed by the next script to see it.
+-- whose lease ran out counts no more and is removed by the next script to read every holder.
+-- k = the kind ('s' or 'p') of the latest holder granted.
 -- A share is refused while a mutex holds the lock, a permit holder holds it, the free lock is
 -- reserved for a process, or W (the server ms until which a mutex request waits behind shares,
 -- see acquire.lua) has not passed; a permit likewise, with the kinds swapped, and while as many
@@ -30,6 +31,31 @@ local ownField = kind .. ':' .. ARGV[1]
 local time = redis.call('TIME')
 local nowMicros = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local nowMillis = math.floor(nowMicros / 1000)
+local ttl = tonumber(ARGV[2])
+local function extendKey()
+  if redis.call('PTTL', key) < ttl then
+    redis.call('PEXPIRE', key, ttl)
+  end
+end
+local function grant(last, count)
+  local floor = KEYS[2] and tonumber(redis.call('GET', KEYS[2]) or '0') or 0
+  local token = string.format('%.0f', math.max(floor + 1, last + 1, nowMicros))
+  if KEYS[2] then
+    redis.call('SET', KEYS[2], token)
+  end
+  redis.call('HSET', key, ownField, string.format('%.0f', nowMillis + ttl) .. ':' .. token, 'f', token,
+    'c', count, 'k', kind, 'n', ARGV[6])
+  extendKey()
+  return tonumber(token)
+end
+-- Without reading every holder: k is the kind of the latest grant, so while c holders are
+-- counted and k is this kind, every live holder is of this kind (c counts the stale ones too).
+local quick = redis.call('HMGET', key, 'o', 'r', 'W', 'c', 'k', 'f', ownField)
+local count = tonumber(quick[4] or '0')
+if quick[1] == false and quick[2] == false and tonumber(quick[3] or '0') <= nowMillis and quick[7] == false
+    and (count == 0 or (quick[5] == kind and (kind == 's' or count < tonumber(ARGV[4])))) then
+  return grant(tonumber(quick[6] or '0'), count + 1)
+end
 local fields = redis.call('HGETALL', key)
 local owner, last, reserved, writerUntil, waitUntil = false, 0, false, 0, 0
 local ownToken, sameKind, otherKind, entries, earliest = false, 0, 0, 0, false
@@ -67,12 +93,6 @@ for i = 1, #fields, 2 do
     end
   end
 end
-local ttl = tonumber(ARGV[2])
-local function extendKey()
-  if redis.call('PTTL', key) < ttl then
-    redis.call('PEXPIRE', key, ttl)
-  end
-end
 if #stale > 0 then
   hdelAll(key, stale)
   entries = entries - #stale
@@ -90,15 +110,7 @@ if ownToken then
 end
 local full = (kind == 'p') and sameKind >= tonumber(ARGV[4])
 if owner == false and reserved == false and otherKind == 0 and writerUntil <= nowMillis and not full then
-  local floor = KEYS[2] and tonumber(redis.call('GET', KEYS[2]) or '0') or 0
-  local token = string.format('%.0f', math.max(floor + 1, last + 1, nowMicros))
-  if KEYS[2] then
-    redis.call('SET', KEYS[2], token)
-  end
-  redis.call('HSET', key, ownField, string.format('%.0f', nowMillis + ttl) .. ':' .. token, 'f', token,
-    'c', entries + 1, 'n', ARGV[6])
-  extendKey()
-  return tonumber(token)
+  return grant(last, entries + 1)
 end
 local waitEnd = nowMillis + tonumber(ARGV[5])
 if waitEnd > waitUntil then

@@ -48,7 +48,7 @@ if owner then
   redis.call('HDEL', key, 'o', 'h', 'n')
   redis.call('HSET', key, 'x', owner)
 else
-  redis.call('HDEL', key, 'c', 'W', 'n')
+  redis.call('HDEL', key, 'c', 'k', 'W', 'n')
   hdelAll(key, shares)
   owner = latestOwner
 end

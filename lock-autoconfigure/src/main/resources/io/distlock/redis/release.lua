@@ -16,9 +16,29 @@
 -- Returns the next owner's fencing token (> 0) when handed off, 0 when released, -1 when the
 -- releasing owner did not hold the lock.
 local key = KEYS[1]
+local shareField, permitField = 's:' .. ARGV[1], 'p:' .. ARGV[1]
+local quick = redis.call('HMGET', key, shareField, permitField, 'c', 'v')
+local quickShare = quick[1] or quick[2]
+if quickShare and tonumber(quick[3] or '0') > 1 then
+  -- Without reading every holder when another one's lease ends after this one's: the key's expiry
+  -- is the latest lease's, so that holder is live and the key's expiry stays right.
+  local time = redis.call('TIME')
+  local nowMillis = math.floor((tonumber(time[1]) * 1000000 + tonumber(time[2])) / 1000)
+  local untilMillis = tonumber(string.match(quickShare, '^(%d+):'))
+  if redis.call('PTTL', key) > untilMillis - nowMillis + 1 then
+    redis.call('HDEL', key, quick[1] and shareField or permitField)
+    redis.call('HINCRBY', key, 'c', -1)
+    if untilMillis <= nowMillis then
+      return -1
+    end
+    if quick[2] and quick[4] and tonumber(quick[4]) > nowMillis then
+      redis.call(ARGV[6], key, 'released')
+    end
+    return 0
+  end
+end
 local fields = redis.call('HGETALL', key)
 local owner, last, ownMark, waitUntil = false, 0, 'w:' .. ARGV[2], false
-local shareField, permitField = 's:' .. ARGV[1], 'p:' .. ARGV[1]
 local ownShare, ownShareUntil, ownMarkValue = false, 0, false
 local marks = {}
 local function addMark(field, value)
@@ -83,7 +103,7 @@ if ownShare then
   end
   -- It was the last holder: the lock is free, and goes to its waiters as a mutex's would, this
   -- process's own mutex request among them, since no hand-off serves it.
-  redis.call('HDEL', key, 'c', 'W')
+  redis.call('HDEL', key, 'c', 'k', 'W')
   owner, handOff = ARGV[1], ''
   if ownMarkValue then
     addMark(ownMark, ownMarkValue)
