@@ -107,6 +107,32 @@ class LockKindsIntegrationTests extends LockKindsManagerTests {
 	}
 
 	@Test
+	void sharesAndPermitsBesideAThousandHoldersAreTakenAndGivenUpWithoutReadingThem() {
+		RedisLockManager locks = this.fixture.manager();
+		LockRequest share = LockRequest.of("crowd", Duration.ofSeconds(30)).withMode(LockMode.SHARED);
+		LockRequest permit = LockRequest.of("crowd-permits", Duration.ofSeconds(30)).withPermits(2000);
+		List<LockHandle> crowd = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			crowd.add(locks.acquire(share));
+			crowd.add(locks.acquire(permit));
+		}
+		long holderListsRead = redis.server().commandCalls("hgetall");
+		// Shorter leases than the crowd's: releasing the holder whose lease ends last reads them all.
+		LockRequest shortShare = LockRequest.of("crowd", Duration.ofSeconds(10)).withMode(LockMode.SHARED);
+		LockRequest shortPermit = LockRequest.of("crowd-permits", Duration.ofSeconds(10)).withPermits(2000);
+		for (int i = 0; i < 20; i++) {
+			try (LockHandle one = locks.acquire(shortShare); LockHandle other = locks.acquire(shortPermit)) {
+				assertThat(one.isHeld() && other.isHeld()).isTrue();
+			}
+		}
+		assertThat(redis.server().commandCalls("hgetall")).isEqualTo(holderListsRead);
+		assertThat(locks.backendLocks(null, 10).locks()).extracting(HeldLock::key, HeldLock::holders)
+			.containsExactlyInAnyOrder(tuple("crowd", 1000), tuple("crowd-permits", 1000));
+		crowd.forEach(LockHandle::unlock);
+		assertThat(this.fixture.lockKeyCount()).isZero();
+	}
+
+	@Test
 	void theClusterViewShowsTheModeAndHowManyHold() {
 		RedisLockManager locks = this.fixture.manager();
 		try (LockHandle one = locks.acquire(request("view").withMode(LockMode.SHARED).withName("reports"));

@@ -189,13 +189,23 @@ public interface RedisServer extends AutoCloseable {
 	 * @return the number of script calls
 	 */
 	default long scriptCalls() {
-		long calls = 0;
+		return commandCalls("evalsha") + commandCalls("eval");
+	}
+
+	/**
+	 * Returns how many times the server has run {@code command} since it started, scripts' own
+	 * calls included ({@code INFO commandstats}).
+	 * @param command the command's name in lower case, such as {@code hgetall}
+	 * @return the number of calls
+	 */
+	default long commandCalls(String command) {
+		String prefix = "cmdstat_" + command + ":calls=";
 		for (String line : String.valueOf(command("INFO", "commandstats")).split("\r\n")) {
-			if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-				calls += Long.parseLong(line.replaceAll("^cmdstat_[a-z]+:calls=(\\d+),.*", "$1"));
+			if (line.startsWith(prefix)) {
+				return Long.parseLong(line.substring(prefix.length(), line.indexOf(',')));
 			}
 		}
-		return calls;
+		return 0;
 	}
 
 	/**
