@@ -20,6 +20,7 @@ import io.distlock.testsupport.RedisExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for shared locks and permits through {@link RedisLockManager} against a real
@@ -103,7 +104,9 @@ class LockKindsIntegrationTests extends LockKindsManagerTests {
 				.await()
 				.status()).isEqualTo(LockStatus.TIMED_OUT);
 		}
-		assertThat(this.fixture.lockKeyCount()).isZero();
+		// The refused mutex's attempt may still be on its way and take the freed key after its caller
+		// gave up; its manager then gives it back at once, well before the 600 ms lease would end.
+		await().atMost(Duration.ofMillis(400)).until(() -> this.fixture.lockKeyCount() == 0);
 	}
 
 	@Test
